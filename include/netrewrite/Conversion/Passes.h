@@ -1,0 +1,23 @@
+//===- Passes.h - netrewrite conversion passes ------------------*- C++ -*-===//
+
+#ifndef NETREWRITE_CONVERSION_PASSES_H
+#define NETREWRITE_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace netrewrite {
+
+#define GEN_PASS_DECL
+#include "netrewrite/Conversion/Passes.h.inc"
+
+/// Adds the patterns that lower nr ops to TOSA (evaluation semantics).
+void populateNRToTosaPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "netrewrite/Conversion/Passes.h.inc"
+
+} // namespace netrewrite
+
+#endif // NETREWRITE_CONVERSION_PASSES_H

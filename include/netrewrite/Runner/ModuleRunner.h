@@ -1,0 +1,36 @@
+//===- ModuleRunner.h - JIT-compile and call a tensor function --*- C++ -*-===//
+//
+// Compiles a module of TOSA + nr functions with the CPU lowering pipeline,
+// JIT-compiles it with MLIR's ExecutionEngine and calls one function on
+// float32 arrays. This is the numeric ground truth every later test uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NETREWRITE_RUNNER_MODULERUNNER_H
+#define NETREWRITE_RUNNER_MODULERUNNER_H
+
+#include "netrewrite/Runtime/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <vector>
+
+namespace netrewrite {
+
+struct RunOptions {
+  /// LLVM optimisation level for the JIT (0-3).
+  unsigned optLevel = 2;
+};
+
+/// Checks that `funcName` exists in `module` and that `inputs` match its
+/// argument types (static float32 tensors), lowers the module in place and
+/// runs the function. Returns its results in order.
+llvm::Expected<std::vector<runtime::NpyArray>>
+runFunction(mlir::ModuleOp module, llvm::StringRef funcName,
+            const std::vector<runtime::NpyArray> &inputs,
+            const RunOptions &options = {});
+
+} // namespace netrewrite
+
+#endif // NETREWRITE_RUNNER_MODULERUNNER_H
