@@ -64,6 +64,17 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     return;
   }
   llvm::MapVector<std::string, LayerRow, llvm::StringMap<unsigned>> rows;
+  // Inputs are layers too (Keras lists its InputLayers); importers name the
+  // arguments with NameLocs.
+  for (BlockArgument arg : func.getArguments()) {
+    std::string name = layerName(arg.getLoc());
+    if (name == "<unnamed>")
+      name = "input_" + std::to_string(arg.getArgNumber());
+    LayerRow &row = rows[name];
+    row.type = "input";
+    row.typeRank = -1;
+    row.shape = shapeString(arg.getType());
+  }
   for (Operation &op : func.getBody().getOps()) {
     if (isa<func::ReturnOp>(op))
       continue;
