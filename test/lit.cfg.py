@@ -28,7 +28,15 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "netrewrite-import",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The real Keras model (nsfwjs's MobileNetV2, TFJS layers format) and TFJS as
+# its reference runtime, fetched by scripts/fetch-npm-models.sh (run by
+# scripts/install-deps.sh, hence by `make check`). Tests that need them fail,
+# rather than skip, when they are missing.
+config.substitutions.append(
+    ("%npm_keras", os.path.join(config.netrewrite_src_root, ".cache", "npm-keras")))

@@ -75,8 +75,8 @@ private:
 } // namespace
 
 /// file:line:col in `text`. MLIR's diagnostic printer quotes the source
-/// line; a minified model.json is one line of megabytes, so such places are
-/// named (file:line:col) without quoting the line.
+/// line; a minified model.json is one line of megabytes, so there only the
+/// file is named (messages name the layer).
 static Location textLoc(MLIRContext *ctx, StringRef file, StringRef text,
                         unsigned line, unsigned col) {
   size_t start = 0;
@@ -88,10 +88,10 @@ static Location textLoc(MLIRContext *ctx, StringRef file, StringRef text,
   size_t end = start == StringRef::npos ? start : text.find('\n', start);
   bool longLine = start == StringRef::npos ||
                   (end == StringRef::npos ? text.size() : end) - start > 200;
-  if (line == 0 || !longLine)
-    return FileLineColLoc::get(ctx, file, line, col);
-  return NameLoc::get(StringAttr::get(ctx, file + ":" + Twine(line) + ":" +
-                                               Twine(col)));
+  // Line 0 means "the file as a whole" (binary containers, or no place).
+  if (line == 0 || longLine)
+    return FileLineColLoc::get(ctx, file, 0, 0);
+  return FileLineColLoc::get(ctx, file, line, col);
 }
 
 Location KerasGraphImporter::configLoc(StringRef layer) {
@@ -106,7 +106,7 @@ Location KerasGraphImporter::configLoc(StringRef layer) {
       offset = match[0].data() - text.data();
   }
   if (offset == StringRef::npos)
-    return FileLineColLoc::get(ctx, model.configFile, 0, 0);
+    return textLoc(ctx, model.configFile, text, 0, 0);
   unsigned line = 1, col = 1;
   for (size_t i = 0; i < offset; ++i) {
     if (text[i] == '\n')
@@ -396,7 +396,7 @@ OwningOpRef<ModuleOp> KerasGraphImporter::run() {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(ctx));
   builder.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(builder, FileLineColLoc::get(ctx, model.configFile, 0, 0),
+  auto func = func::FuncOp::create(builder, NameLoc::get(StringAttr::get(ctx, model.configFile)),
                                    "forward", builder.getFunctionType({}, {}));
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -480,7 +480,7 @@ OwningOpRef<ModuleOp> KerasGraphImporter::run() {
     results.push_back(it->second);
   }
   builder.setInsertionPointToEnd(body);
-  func::ReturnOp::create(builder, FileLineColLoc::get(ctx, model.configFile, 0, 0),
+  func::ReturnOp::create(builder, NameLoc::get(StringAttr::get(ctx, model.configFile)),
                          results);
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));

@@ -62,6 +62,9 @@ bool netrewrite::keras::parseJSON(StringRef text, StringRef file,
       }
     }
     std::string what = e.what();
+    // Keep nlohmann's "at line L, column C" only where it adds something.
+    if (line == 1 && column > 200)
+      return fail(error, file, "invalid JSON: " + what, 0, 0);
     // nlohmann's message repeats the position: keep only the reason.
     size_t reason = what.find("error while parsing");
     if (reason == std::string::npos)
@@ -266,6 +269,10 @@ static std::vector<std::string> readStringAttr(const H5::H5Object &object,
   H5::DataSpace space = attr.getSpace();
   hssize_t n = space.getSimpleExtentNpoints();
   std::vector<std::string> out;
+  // Keras writes an empty list (a layer without weights) as an empty float
+  // array.
+  if (n == 0)
+    return out;
   if (type.getClass() != H5T_STRING)
     throw H5::AttributeIException("readStringAttr",
                                   std::string("attribute '") + name +
@@ -287,6 +294,22 @@ static std::vector<std::string> readStringAttr(const H5::H5Object &object,
       out.push_back(s);
     }
   }
+  return out;
+}
+
+/// Keras splits attributes over 64 KiB into `name0`, `name1`, ...
+static std::vector<std::string> readStringListAttr(const H5::H5Object &object,
+                                                   const std::string &name) {
+  if (object.attrExists(name))
+    return readStringAttr(object, name.c_str());
+  std::vector<std::string> out;
+  for (int chunk = 0; object.attrExists(name + std::to_string(chunk)); ++chunk) {
+    auto part = readStringAttr(object, (name + std::to_string(chunk)).c_str());
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  if (out.empty() && !object.attrExists(name + "0"))
+    throw H5::AttributeIException("readStringListAttr",
+                                  "missing attribute '" + name + "'");
   return out;
 }
 
@@ -317,14 +340,14 @@ static std::string h5Message(const H5::Exception &e) {
 static bool readLegacyWeights(const H5::Group &weightsGroup, StringRef path,
                               KerasModel &model, ReadError &error) {
   std::vector<std::string> layerNames =
-      readStringAttr(weightsGroup, "layer_names");
+      readStringListAttr(weightsGroup, "layer_names");
   for (const std::string &layer : layerNames) {
     if (!weightsGroup.nameExists(layer))
       return fail(error, path,
                   "model_weights lists layer '" + layer +
                       "' but has no group for it");
     H5::Group group = weightsGroup.openGroup(layer);
-    std::vector<std::string> names = readStringAttr(group, "weight_names");
+    std::vector<std::string> names = readStringListAttr(group, "weight_names");
     auto &weights = model.weights[layer];
     for (const std::string &name : names) {
       if (!group.nameExists(name))
@@ -344,7 +367,13 @@ bool netrewrite::keras::readKerasH5(StringRef path, KerasModel &model,
   try {
     if (!H5::H5File::isHdf5(path.str().c_str()))
       return fail(error, path, "not an HDF5 file (bad signature or truncated)");
-    H5::H5File file(path.str(), H5F_ACC_RDONLY);
+    H5::H5File file;
+    try {
+      file.openFile(path.str(), H5F_ACC_RDONLY);
+    } catch (const H5::Exception &) {
+      return fail(error, path,
+                  "cannot open the HDF5 file (truncated or corrupt)");
+    }
     if (!file.attrExists("model_config"))
       return fail(error, path,
                   "no 'model_config' attribute: a weights-only file? The "
