@@ -47,4 +47,12 @@ void netrewrite::registerPipelines() {
         if (failed(buildCPULoweringPipeline(pm)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
       });
+  PassPipelineRegistration<CUDAPipelineOptions>(
+      "netrewrite-lower-cuda",
+      "Lower TOSA + nr to host LLVM code launching CUDA kernels (embedded "
+      "binary for `chip`); buffers live in CUDA managed memory",
+      [](OpPassManager &pm, const CUDAPipelineOptions &options) {
+        if (failed(buildCUDALoweringPipeline(pm, options)))
+          llvm::report_fatal_error("the built-in CUDA pipeline does not parse");
+      });
 }
