@@ -287,12 +287,9 @@ KerasGraphImporter::inputShape(const LayerSpec &spec) {
       return error(spec.name)
              << "--input-shape has rank " << options.inputShape.size()
              << " but input '" << spec.name << "' has rank " << dims.size();
-    for (size_t i = 0; i < dims.size(); ++i)
-      if (dims[i] >= 0 && i > 0 && dims[i] != options.inputShape[i])
-        // A fully convolutional net accepts other sizes only where the model
-        // left them open; the CNNs we import fix H and W but still work at
-        // other sizes, so allow overriding but say so in the docs.
-        ;
+    // The override may change fixed dimensions too (e.g. a CNN saved for
+    // 224x224 run at 96x96): layers whose weights do not fit the new shape
+    // report it, naming the layer.
     return SmallVector<int64_t>(options.inputShape.begin(),
                                 options.inputShape.end());
   }
@@ -509,7 +506,9 @@ OwningOpRef<ModuleOp> netrewrite::importKeras(StringRef path,
     readError = {path.str(), 0, 0, "not a Keras model format"};
   }
   if (!ok) {
-    StringRef text = readError.file == model.configFile ? model.configText : "";
+    StringRef text = readError.file == model.configFile
+                         ? StringRef(model.configText)
+                         : StringRef();
     emitError(textLoc(context, readError.file, text, readError.line,
                       readError.column))
         << readError.message;

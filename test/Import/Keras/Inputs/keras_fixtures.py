@@ -20,6 +20,8 @@ importer.
       writes one model (for FileCheck tests); prints the model path
   keras_fixtures.py errors DIR
       writes broken models for the error tests
+  keras_fixtures.py image SIZE OUT.npy / compare GOT.npy WANT.npy --atol A
+      helpers for the real-model check
 """
 import argparse
 import json
@@ -674,9 +676,28 @@ def errors(out):
     return 0
 
 
+def compare(args):
+    got, want = np.load(args.got), np.load(args.want)
+    if got.shape != want.shape:
+        print(f"FAIL shape {got.shape} != {want.shape}")
+        return 1
+    err = float(np.abs(got.astype(np.float64) - want).max())
+    ok = err <= args.atol
+    print(f"{'OK' if ok else 'FAIL'} shape={got.shape} max_abs_err={err:.3e} "
+          f"max_abs_ref={float(np.abs(want).max()):.3e}")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("compare")
+    c.add_argument("got")
+    c.add_argument("want")
+    c.add_argument("--atol", type=float, required=True)
+    c = sub.add_parser("image")
+    c.add_argument("size", type=int)
+    c.add_argument("out")
     c = sub.add_parser("check")
     c.add_argument("--import", dest="importer", required=True)
     c.add_argument("--run", required=True)
@@ -690,6 +711,14 @@ def main():
     e = sub.add_parser("errors")
     e.add_argument("out")
     args = ap.parse_args()
+    if args.cmd == "compare":
+        return compare(args)
+    if args.cmd == "image":
+        # A pseudo photo scaled like nsfwjs's inputs (/255).
+        rng = np.random.default_rng(0)
+        x = rng.integers(0, 256, (1, args.size, args.size, 3)) / 255.0
+        np.save(args.out, x.astype(np.float32))
+        return 0
     if args.cmd == "check":
         return check(args)
     if args.cmd == "write":
