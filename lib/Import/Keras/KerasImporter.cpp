@@ -514,5 +514,13 @@ OwningOpRef<ModuleOp> netrewrite::importKeras(StringRef path,
         << readError.message;
     return nullptr;
   }
-  return KerasGraphImporter(model, options, context).run();
+  // The readers and emitters check what they rely on; a value of the wrong
+  // JSON type somewhere deeper still must not crash the tool.
+  try {
+    return KerasGraphImporter(model, options, context).run();
+  } catch (const nlohmann::json::exception &e) {
+    emitError(textLoc(context, model.configFile, model.configText, 0, 0))
+        << "malformed model config: " << e.what();
+    return nullptr;
+  }
 }

@@ -336,8 +336,9 @@ static FailureOr<WindowParams> windowParams(LayerCall &call, Value x,
   p.kernel = *kernel;
   p.stride = *stride;
   p.dilation = *dilation;
-  if (p.kernel[0] <= 0 || p.kernel[1] <= 0) {
-    call.error() << "needs a positive 'kernel_size'";
+  if (llvm::any_of(llvm::concat<int64_t>(p.kernel, p.stride, p.dilation),
+                   [](int64_t v) { return v <= 0; })) {
+    call.error() << "kernel_size, strides and dilation_rate must be positive";
     return failure();
   }
   auto pad = windowPadding(call, cfg.string("padding", "valid"),
@@ -705,6 +706,11 @@ static FailureOr<SmallVector<Value>> emitPooling2D(LayerCall &call,
   auto stride = cfg.pair("strides", *kernel);
   if (failed(stride))
     return failure();
+  if (llvm::any_of(llvm::concat<int64_t>(*kernel, *stride),
+                   [](int64_t v) { return v <= 0; })) {
+    call.error() << "pool_size and strides must be positive";
+    return failure();
+  }
   auto pad = windowPadding(call, cfg.string("padding", "valid"),
                            TosaBuilder::shapeOf(in[0]), *kernel, *stride,
                            {1, 1});

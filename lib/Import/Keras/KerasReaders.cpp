@@ -125,8 +125,21 @@ static const nlohmann::json *findModelConfig(const nlohmann::json &topology) {
   return nullptr;
 }
 
+static bool readTFJSImpl(StringRef path, KerasModel &model,
+                         ReadError &error);
+
 bool netrewrite::keras::readTFJS(StringRef path, KerasModel &model,
                                  ReadError &error) {
+  // A manifest entry of the wrong JSON type makes nlohmann throw.
+  try {
+    return readTFJSImpl(path, model, error);
+  } catch (const nlohmann::json::exception &e) {
+    return fail(error, path, std::string("malformed model.json: ") + e.what());
+  }
+}
+
+static bool readTFJSImpl(StringRef path, KerasModel &model,
+                         ReadError &error) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

@@ -646,6 +646,18 @@ def errors(out):
     json.dump(model, open(os.path.join(d, "model.json"), "w"), indent=1)
     for p in ("group1-shard1of2.bin", "group1-shard2of2.bin"):
         open(os.path.join(d, p), "wb").write(open(os.path.join(good, p), "rb").read())
+    # Values of the wrong kind: a zero stride, a class name that is a number.
+    for tag, edit in (("zero_stride", lambda l: l[0]["config"].update(
+                          strides=[0, 1])),
+                      ("bad_type", lambda l: l[1].update(class_name=5))):
+        model = json.loads(text)
+        edit(model["modelTopology"]["model_config"]["config"]["layers"])
+        d = os.path.join(out, tag)
+        os.makedirs(d, exist_ok=True)
+        json.dump(model, open(os.path.join(d, "model.json"), "w"), indent=1)
+        for p in ("group1-shard1of2.bin", "group1-shard2of2.bin"):
+            open(os.path.join(d, p), "wb").write(
+                open(os.path.join(good, p), "rb").read())
     # Truncated / corrupt HDF5 and zip.
     h5, _, _ = write("seq", "h5", os.path.join(out, "h5"))
     raw = open(h5, "rb").read()
