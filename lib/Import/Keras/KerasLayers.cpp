@@ -288,10 +288,12 @@ static FailureOr<Pad4> windowPadding(LayerCall &call, const std::string &mode,
       pad[2 * axis + 1] = total - total / 2;
     } else if (mode == "valid") {
       if (effective > size) {
-        call.error() << "window " << kernel[0] << "x" << kernel[1]
-                     << " (dilated " << effective
-                     << ") is larger than the input " << shapeStr(in)
-                     << " with 'valid' padding";
+        InFlightDiagnostic diag = call.error();
+        diag << "window " << kernel[0] << "x" << kernel[1];
+        if (dilation[0] != 1 || dilation[1] != 1)
+          diag << " (dilation " << dilation[0] << "x" << dilation[1] << ")";
+        diag << " is larger than the input " << shapeStr(in)
+             << " with 'valid' padding";
         return failure();
       }
     } else {

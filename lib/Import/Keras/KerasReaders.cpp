@@ -23,7 +23,11 @@
 #include <zip.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace netrewrite::keras;
 using llvm::StringRef;
@@ -374,8 +378,8 @@ static bool readLegacyWeights(const H5::Group &weightsGroup, StringRef path,
   return true;
 }
 
-bool netrewrite::keras::readKerasH5(StringRef path, KerasModel &model,
-                                    ReadError &error) {
+static bool readKerasH5Impl(StringRef path, KerasModel &model,
+                            ReadError &error) {
   static QuietHDF5 quiet;
   try {
     if (!H5::H5File::isHdf5(path.str().c_str()))
@@ -475,8 +479,8 @@ static bool readZipMember(zip_t *archive, const char *name, StringRef path,
   return true;
 }
 
-bool netrewrite::keras::readKeras3(StringRef path, KerasModel &model,
-                                   ReadError &error) {
+static bool readKeras3Impl(StringRef path, KerasModel &model,
+                           ReadError &error) {
   int code = 0;
   zip_t *archive = zip_open(path.str().c_str(), ZIP_RDONLY | ZIP_CHECKCONS,
                             &code);
@@ -501,4 +505,52 @@ bool netrewrite::keras::readKeras3(StringRef path, KerasModel &model,
   if (!readZipMember(archive, "model.weights.h5", path, weights, error))
     return false;
   return readKeras3Weights(weights, path, model, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Crash isolation for HDF5
+//===----------------------------------------------------------------------===//
+
+/// HDF5 1.10 trusts the offsets stored in a file: a corrupted global heap
+/// makes it read out of bounds and crash (found by flipping bytes of test
+/// files). So an HDF5-based container is read once in a forked child
+/// first; if the child dies, the parent reports a corrupt file instead of
+/// dying. Reads are cheap next to compilation; doing it twice is fine.
+static bool hdf5SurvivesInChild(bool (*read)(StringRef, KerasModel &,
+                                             ReadError &),
+                                StringRef path, ReadError &error) {
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0)
+    return true; // Cannot isolate: read directly.
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+    }
+    KerasModel model;
+    ReadError ignored;
+    _exit(read(path, model, ignored) ? 0 : 1);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFSIGNALED(status))
+    return fail(error, path,
+                "corrupt HDF5 data: the HDF5 library crashed reading it (" +
+                    std::string(strsignal(WTERMSIG(status))) + ")");
+  return true;
+}
+
+bool netrewrite::keras::readKerasH5(StringRef path, KerasModel &model,
+                                    ReadError &error) {
+  return hdf5SurvivesInChild(readKerasH5Impl, path, error) &&
+         readKerasH5Impl(path, model, error);
+}
+
+bool netrewrite::keras::readKeras3(StringRef path, KerasModel &model,
+                                   ReadError &error) {
+  return hdf5SurvivesInChild(readKeras3Impl, path, error) &&
+         readKeras3Impl(path, model, error);
 }
