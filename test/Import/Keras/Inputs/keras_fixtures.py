@@ -175,6 +175,12 @@ def dense_graph(rng):
     x = g.layer("Dense", "proj", {"units": 5, "activation": "relu",
                                   "use_bias": True},
                 [x], [("kernel", rnd(rng, 6, 5)), ("bias", rnd(rng, 5))])
+    x = g.layer("BatchNormalization", "bn", {"axis": -1, "epsilon": 1e-3,
+                                             "momentum": 0.99, "center": True,
+                                             "scale": True}, [x],
+                [("gamma", rnd(rng, 5)), ("beta", rnd(rng, 5)),
+                 ("moving_mean", rnd(rng, 5)),
+                 ("moving_variance", rng.uniform(0.5, 2, 5).astype(np.float32))])
     x = g.layer("Reshape", "reshape", {"target_shape": [2, -1]}, [x])
     x = g.layer("Dense", "out", {"units": 3, "activation": "softplus",
                                  "use_bias": False},
@@ -203,8 +209,23 @@ def seq_graph(rng):
     return g
 
 
+def two_input_graph(rng):
+    """Two inputs (argument order = input_layers order), the other merges."""
+    g = Graph("two")
+    a = g.input("in_a", (4, 5, 3))
+    b = g.input("in_b", (4, 5, 3))
+    sub = g.layer("Subtract", "sub", {}, [a, b])
+    avg = g.layer("Average", "avg", {}, [a, b, sub])
+    mx = g.layer("Maximum", "max", {}, [a, b])
+    mn = g.layer("Minimum", "min", {}, [avg, mx])
+    cat = g.layer("Concatenate", "cat", {"axis": 2}, [mn, sub])
+    gmp = g.layer("GlobalMaxPooling2D", "gmp", {"keepdims": True}, [cat])
+    g.outputs = [gmp, avg]
+    return g
+
+
 MODELS = {"conv": conv_graph, "branch": branch_graph, "dense": dense_graph,
-          "seq": seq_graph}
+          "seq": seq_graph, "two": two_input_graph}
 
 # ----------------------------------------------------------------------------
 # numpy reference (float64)
@@ -349,6 +370,16 @@ def reference_layer(layer, ins, w, keras3):
         return sum(ins)
     if cls == "Multiply":
         return np.prod(ins, axis=0)
+    if cls == "Subtract":
+        return ins[0] - ins[1]
+    if cls == "Average":
+        return sum(ins) / len(ins)
+    if cls == "Maximum":
+        return np.max(ins, axis=0)
+    if cls == "Minimum":
+        return np.min(ins, axis=0)
+    if cls == "GlobalMaxPooling2D":
+        return x.max(axis=(1, 2), keepdims=cfg.get("keepdims", False))
     if cls == "Concatenate":
         return np.concatenate(ins, axis=cfg.get("axis", -1))
     if cls in ("MaxPooling2D", "AveragePooling2D"):
@@ -412,7 +443,8 @@ def keras3_config(g):
         return {"class_name": "__keras_tensor__",
                 "config": {"shape": shapes.get(ref), "dtype": "float32",
                            "keras_history": list(ref)}}
-    merges = {"Add", "Multiply", "Concatenate", "Subtract", "Average"}
+    merges = {"Add", "Multiply", "Concatenate", "Subtract", "Average",
+              "Maximum", "Minimum"}
     layers = []
     for layer in g.layers:
         cfg = dict(layer["config"])
@@ -431,6 +463,13 @@ def keras3_config(g):
         layers.append({"module": "keras.layers", "class_name": layer["cls"],
                        "config": cfg, "registered_name": None,
                        "name": layer["name"], "inbound_nodes": nodes})
+    if g.sequential:
+        # Keras 3 Sequential: an InputLayer entry, no inbound nodes.
+        for l in layers:
+            l.pop("inbound_nodes")
+        return {"module": "keras", "class_name": "Sequential",
+                "config": {"name": g.name, "trainable": True, "layers": layers},
+                "registered_name": None, "build_config": {}}
     outputs = [list(r) for r in g.outputs]
     return {"module": "keras.src.models.functional", "class_name": "Functional",
             "config": {"name": g.name, "trainable": True, "layers": layers,
