@@ -1,7 +1,9 @@
-//===- KerasLayers.cpp - Keras layer classes -> TOSA + nr -----------------===//
+//===- KerasLayers.cpp - Keras compute layers -> TOSA + nr ----------------===//
 //
-// One emitter per Keras layer class, registered in one table at the end of
-// the file. Keras is NHWC already, so activations pass through unchanged;
+// One emitter per Keras layer class that computes (convolutions, dense,
+// normalisation, activations), registered in the table at the end of the
+// file; merging, pooling and reshaping layers live in
+// KerasStructuralLayers.cpp. Keras is NHWC already, so activations pass through unchanged;
 // kernels are re-laid out on the host (HWIO -> OHWI) so the module holds
 // them in TOSA's layout and no transpose op runs at inference time.
 //
@@ -27,68 +29,12 @@ InFlightDiagnostic LayerCall::error() const {
   return diag;
 }
 
-static std::string shapeStr(ArrayRef<int64_t> shape) {
+std::string netrewrite::keras::shapeStr(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
-
-//===----------------------------------------------------------------------===//
-// Config access
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// Reads a layer config leniently where Keras versions differ (ints or
-/// pairs, missing keys with Keras's defaults) and strictly elsewhere.
-struct Config {
-  LayerCall &call;
-  const json &c;
-
-  bool has(const char *key) const {
-    return c.contains(key) && !c[key].is_null();
-  }
-  double number(const char *key, double dflt) const {
-    if (!has(key))
-      return dflt;
-    if (c[key].is_number())
-      return c[key].get<double>();
-    // Keras 3 may serialise a scalar as a one-element list.
-    if (c[key].is_array() && c[key].size() == 1 && c[key][0].is_number())
-      return c[key][0].get<double>();
-    return dflt;
-  }
-  std::string string(const char *key, const char *dflt) const {
-    return has(key) && c[key].is_string() ? c[key].get<std::string>() : dflt;
-  }
-  bool boolean(const char *key, bool dflt) const {
-    return has(key) && c[key].is_boolean() ? c[key].get<bool>() : dflt;
-  }
-  /// An int or an [h, w] pair.
-  FailureOr<HW> pair(const char *key, HW dflt) const {
-    if (!has(key))
-      return dflt;
-    const json &v = c[key];
-    if (v.is_number_integer())
-      return HW{v.get<int64_t>(), v.get<int64_t>()};
-    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() &&
-        v[1].is_number_integer())
-      return HW{v[0].get<int64_t>(), v[1].get<int64_t>()};
-    call.error() << "'" << key << "' must be an int or a pair of ints, got "
-                 << v.dump();
-    return failure();
-  }
-  /// `data_format` must be channels_last (Keras's default).
-  LogicalResult channelsLast() const {
-    std::string f = string("data_format", "channels_last");
-    if (f == "channels_last")
-      return success();
-    call.error() << "data_format '" << f
-                 << "' is not supported (only channels_last)";
-    return failure();
-  }
-};
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Weights
@@ -273,9 +219,10 @@ static FailureOr<Value> layerActivation(LayerCall &call, Value x) {
 //===----------------------------------------------------------------------===//
 
 /// TF's padding rule: 'same' puts the odd pixel at the bottom/right.
-static FailureOr<Pad4> windowPadding(LayerCall &call, const std::string &mode,
-                                     ArrayRef<int64_t> in, HW kernel, HW stride,
-                                     HW dilation) {
+FailureOr<Pad4> netrewrite::keras::windowPadding(LayerCall &call,
+                                                 const std::string &mode,
+                                                 ArrayRef<int64_t> in, HW kernel,
+                                                 HW stride, HW dilation) {
   Pad4 pad = {0, 0, 0, 0};
   for (int axis = 0; axis < 2; ++axis) {
     int64_t size = in[1 + axis];
@@ -304,7 +251,8 @@ static FailureOr<Pad4> windowPadding(LayerCall &call, const std::string &mode,
   return pad;
 }
 
-static LogicalResult expectRank(LayerCall &call, Value x, int64_t rank) {
+LogicalResult netrewrite::keras::expectRank(LayerCall &call, Value x,
+                                            int64_t rank) {
   if (int64_t(TosaBuilder::shapeOf(x).size()) == rank)
     return success();
   call.error() << "expects a rank-" << rank << " input, got "
@@ -326,7 +274,7 @@ struct WindowParams {
 
 static FailureOr<WindowParams> windowParams(LayerCall &call, Value x,
                                             HW defaultKernel = {0, 0}) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   if (failed(cfg.channelsLast()) || failed(expectRank(call, x, 4)))
     return failure();
   WindowParams p;
@@ -354,7 +302,7 @@ static FailureOr<WindowParams> windowParams(LayerCall &call, Value x,
 
 static FailureOr<SmallVector<Value>> emitConv2D(LayerCall &call,
                                                 ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   auto p = windowParams(call, in[0]);
   if (failed(p))
     return failure();
@@ -381,7 +329,7 @@ static FailureOr<SmallVector<Value>> emitConv2D(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitDepthwiseConv2D(LayerCall &call,
                                                          ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   auto p = windowParams(call, in[0]);
   if (failed(p))
     return failure();
@@ -405,7 +353,7 @@ static FailureOr<SmallVector<Value>> emitDepthwiseConv2D(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitSeparableConv2D(LayerCall &call,
                                                          ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   auto p = windowParams(call, in[0]);
   if (failed(p))
     return failure();
@@ -432,7 +380,7 @@ static FailureOr<SmallVector<Value>> emitSeparableConv2D(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitDense(LayerCall &call,
                                                ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   ArrayRef<int64_t> shape = TosaBuilder::shapeOf(in[0]);
   if (shape.size() < 2) {
     call.error() << "expects an input of rank >= 2, got " << shapeStr(shape);
@@ -465,7 +413,7 @@ static FailureOr<SmallVector<Value>> emitDense(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitBatchNormalization(LayerCall &call,
                                                             ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   ArrayRef<int64_t> shape = TosaBuilder::shapeOf(in[0]);
   int64_t rank = shape.size();
   int64_t axis = -1;
@@ -517,7 +465,7 @@ static FailureOr<SmallVector<Value>> emitActivation(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitReLU(LayerCall &call,
                                               ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   TosaBuilder &tb = call.tb;
   Value x = in[0];
   bool hasMax = cfg.has("max_value");
@@ -546,7 +494,7 @@ static FailureOr<SmallVector<Value>> emitReLU(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitLeakyReLU(LayerCall &call,
                                                    ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   // Keras 2 and TFJS call it alpha, Keras 3 negative_slope; both default 0.3.
   float alpha = float(cfg.number("negative_slope", cfg.number("alpha", 0.3)));
   return one(leaky(call.tb, in[0], alpha));
@@ -576,7 +524,7 @@ static FailureOr<SmallVector<Value>> emitSoftmax(LayerCall &call,
 
 static FailureOr<SmallVector<Value>> emitDropout(LayerCall &call,
                                                  ArrayRef<Value> in) {
-  Config cfg{call, call.config};
+  LayerConfig cfg{call, call.config};
   float rate = float(cfg.number("rate", 0.5));
   if (rate < 0 || rate >= 1) {
     call.error() << "rate " << rate << " is outside [0, 1)";
@@ -619,215 +567,11 @@ static FailureOr<SmallVector<Value>> emitRescaling(LayerCall &call,
 }
 
 //===----------------------------------------------------------------------===//
-// Merging
-//===----------------------------------------------------------------------===//
-
-static LogicalResult checkBroadcast(LayerCall &call, ArrayRef<Value> in) {
-  if (in.size() < 2) {
-    call.error() << "needs at least 2 inputs, got " << in.size();
-    return failure();
-  }
-  for (Value v : in.drop_front()) {
-    ArrayRef<int64_t> a = TosaBuilder::shapeOf(in[0]), b = TosaBuilder::shapeOf(v);
-    if (a.size() != b.size() || failed(TosaBuilder::broadcastShape(a, b))) {
-      call.error() << "input shapes " << shapeStr(a) << " and " << shapeStr(b)
-                   << " do not match";
-      return failure();
-    }
-  }
-  return success();
-}
-
-template <Value (TosaBuilder::*Fn)(Value, Value)>
-static FailureOr<SmallVector<Value>> emitMerge(LayerCall &call,
-                                               ArrayRef<Value> in) {
-  if (failed(checkBroadcast(call, in)))
-    return failure();
-  Value acc = in[0];
-  for (Value v : in.drop_front())
-    acc = (call.tb.*Fn)(acc, v);
-  return SmallVector<Value>{acc};
-}
-
-static FailureOr<SmallVector<Value>> emitSubtract(LayerCall &call,
-                                                  ArrayRef<Value> in) {
-  if (in.size() != 2) {
-    call.error() << "needs exactly 2 inputs, got " << in.size();
-    return failure();
-  }
-  if (failed(checkBroadcast(call, in)))
-    return failure();
-  return SmallVector<Value>{call.tb.sub(in[0], in[1])};
-}
-
-static FailureOr<SmallVector<Value>> emitAverage(LayerCall &call,
-                                                 ArrayRef<Value> in) {
-  auto sum = emitMerge<&TosaBuilder::add>(call, in);
-  if (failed(sum))
-    return failure();
-  return SmallVector<Value>{call.tb.scale((*sum)[0], 1.0f / float(in.size()))};
-}
-
-static FailureOr<SmallVector<Value>> emitConcatenate(LayerCall &call,
-                                                     ArrayRef<Value> in) {
-  int64_t rank = TosaBuilder::shapeOf(in[0]).size();
-  int64_t axis = int64_t(Config{call, call.config}.number("axis", -1));
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank) {
-    call.error() << "axis out of range for rank-" << rank << " inputs";
-    return failure();
-  }
-  for (Value v : in) {
-    ArrayRef<int64_t> a = TosaBuilder::shapeOf(in[0]), b = TosaBuilder::shapeOf(v);
-    bool ok = a.size() == b.size();
-    for (int64_t d = 0; ok && d < rank; ++d)
-      ok = d == axis || a[d] == b[d];
-    if (!ok) {
-      call.error() << "cannot concatenate " << shapeStr(a) << " and "
-                   << shapeStr(b) << " along axis " << axis;
-      return failure();
-    }
-  }
-  return SmallVector<Value>{call.tb.concat(in, axis)};
-}
-
-//===----------------------------------------------------------------------===//
-// Pooling, padding, reshaping
-//===----------------------------------------------------------------------===//
-
-template <bool IsMax>
-static FailureOr<SmallVector<Value>> emitPooling2D(LayerCall &call,
-                                                   ArrayRef<Value> in) {
-  Config cfg{call, call.config};
-  if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
-    return failure();
-  auto kernel = cfg.pair("pool_size", {2, 2});
-  if (failed(kernel))
-    return failure();
-  auto stride = cfg.pair("strides", *kernel);
-  if (failed(stride))
-    return failure();
-  if (llvm::any_of(llvm::concat<int64_t>(*kernel, *stride),
-                   [](int64_t v) { return v <= 0; })) {
-    call.error() << "pool_size and strides must be positive";
-    return failure();
-  }
-  auto pad = windowPadding(call, cfg.string("padding", "valid"),
-                           TosaBuilder::shapeOf(in[0]), *kernel, *stride,
-                           {1, 1});
-  if (failed(pad))
-    return failure();
-  // TF's 'same' average excludes the padding from the count, as TOSA does.
-  if (IsMax)
-    return SmallVector<Value>{call.tb.maxPool2d(in[0], *kernel, *stride, *pad)};
-  return SmallVector<Value>{call.tb.avgPool2d(in[0], *kernel, *stride, *pad)};
-}
-
-template <bool IsMax>
-static FailureOr<SmallVector<Value>> emitGlobalPooling2D(LayerCall &call,
-                                                         ArrayRef<Value> in) {
-  Config cfg{call, call.config};
-  if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
-    return failure();
-  bool keep = cfg.boolean("keepdims", false);
-  TosaBuilder &tb = call.tb;
-  if (!IsMax)
-    return SmallVector<Value>{tb.globalAvgPool(in[0], keep)};
-  ArrayRef<int64_t> s = TosaBuilder::shapeOf(in[0]);
-  Value y = tb.reduceMax(tb.reduceMax(in[0], 1), 2);
-  return SmallVector<Value>{keep ? y : tb.reshape(y, {s[0], s[3]})};
-}
-
-static FailureOr<SmallVector<Value>> emitZeroPadding2D(LayerCall &call,
-                                                       ArrayRef<Value> in) {
-  Config cfg{call, call.config};
-  if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
-    return failure();
-  // int, (h, w), or ((top, bottom), (left, right)).
-  const json &p = call.config.contains("padding") ? call.config["padding"]
-                                                  : json(1);
-  Pad4 pad;
-  if (p.is_number_integer()) {
-    int64_t v = p.get<int64_t>();
-    pad = {v, v, v, v};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_number_integer() &&
-             p[1].is_number_integer()) {
-    pad = {p[0].get<int64_t>(), p[0].get<int64_t>(), p[1].get<int64_t>(),
-           p[1].get<int64_t>()};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_array() &&
-             p[1].is_array() && p[0].size() == 2 && p[1].size() == 2) {
-    pad = {p[0][0].get<int64_t>(), p[0][1].get<int64_t>(),
-           p[1][0].get<int64_t>(), p[1][1].get<int64_t>()};
-  } else {
-    call.error() << "cannot read padding " << p.dump();
-    return failure();
-  }
-  if (llvm::any_of(pad, [](int64_t v) { return v < 0; })) {
-    call.error() << "negative padding";
-    return failure();
-  }
-  return SmallVector<Value>{
-      call.tb.pad(in[0], {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}, 0.0f)};
-}
-
-static FailureOr<SmallVector<Value>> emitFlatten(LayerCall &call,
-                                                 ArrayRef<Value> in) {
-  ArrayRef<int64_t> s = TosaBuilder::shapeOf(in[0]);
-  int64_t rest = 1;
-  for (int64_t d : s.drop_front())
-    rest *= d;
-  return SmallVector<Value>{call.tb.reshape(in[0], {s[0], rest})};
-}
-
-static FailureOr<SmallVector<Value>> emitReshape(LayerCall &call,
-                                                 ArrayRef<Value> in) {
-  ArrayRef<int64_t> s = TosaBuilder::shapeOf(in[0]);
-  const json &t = call.config.contains("target_shape")
-                      ? call.config["target_shape"]
-                      : json();
-  if (!t.is_array()) {
-    call.error() << "needs a 'target_shape' list";
-    return failure();
-  }
-  int64_t total = 1, known = s[0], unknown = -1;
-  for (int64_t d : s.drop_front())
-    total *= d;
-  SmallVector<int64_t> out = {s[0]};
-  for (const json &d : t) {
-    int64_t v = d.is_number_integer() ? d.get<int64_t>() : -1;
-    if (v < 0) {
-      if (unknown >= 0) {
-        call.error() << "target_shape has more than one unknown dimension";
-        return failure();
-      }
-      unknown = out.size();
-      v = 1;
-    }
-    out.push_back(v);
-    known *= v;
-  }
-  if (unknown >= 0 && known && (s[0] * total) % known == 0)
-    out[unknown] = s[0] * total / known, known *= out[unknown];
-  if (known != s[0] * total) {
-    call.error() << "cannot reshape " << shapeStr(s) << " to target_shape "
-                 << t.dump();
-    return failure();
-  }
-  return SmallVector<Value>{call.tb.reshape(in[0], out)};
-}
-
-static FailureOr<SmallVector<Value>> emitIdentity(LayerCall &call,
-                                                  ArrayRef<Value> in) {
-  return SmallVector<Value>{in[0]};
-}
-
-//===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
 
 LayerEmitter netrewrite::keras::lookupLayerEmitter(StringRef className) {
-  return llvm::StringSwitch<LayerEmitter>(className)
+  LayerEmitter compute = llvm::StringSwitch<LayerEmitter>(className)
       .Case("Conv2D", emitConv2D)
       .Case("Convolution2D", emitConv2D)
       .Case("DepthwiseConv2D", emitDepthwiseConv2D)
@@ -841,24 +585,6 @@ LayerEmitter netrewrite::keras::lookupLayerEmitter(StringRef className) {
       .Case("Softmax", emitSoftmax)
       .Case("Dropout", emitDropout)
       .Case("Rescaling", emitRescaling)
-      .Case("Add", emitMerge<&TosaBuilder::add>)
-      .Case("Multiply", emitMerge<&TosaBuilder::mul>)
-      .Case("Maximum", emitMerge<&TosaBuilder::maximum>)
-      .Case("Minimum", emitMerge<&TosaBuilder::minimum>)
-      .Case("Subtract", emitSubtract)
-      .Case("Average", emitAverage)
-      .Case("Concatenate", emitConcatenate)
-      .Case("MaxPooling2D", emitPooling2D<true>)
-      .Case("MaxPool2D", emitPooling2D<true>)
-      .Case("AveragePooling2D", emitPooling2D<false>)
-      .Case("AvgPool2D", emitPooling2D<false>)
-      .Case("GlobalAveragePooling2D", emitGlobalPooling2D<false>)
-      .Case("GlobalAvgPool2D", emitGlobalPooling2D<false>)
-      .Case("GlobalMaxPooling2D", emitGlobalPooling2D<true>)
-      .Case("GlobalMaxPool2D", emitGlobalPooling2D<true>)
-      .Case("ZeroPadding2D", emitZeroPadding2D)
-      .Case("Flatten", emitFlatten)
-      .Case("Reshape", emitReshape)
-      .Case("Identity", emitIdentity)
       .Default(nullptr);
+  return compute ? compute : lookupStructuralLayerEmitter(className);
 }

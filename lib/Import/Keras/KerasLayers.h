@@ -58,6 +58,71 @@ LayerEmitter lookupLayerEmitter(llvm::StringRef className);
 mlir::FailureOr<mlir::Value> applyActivation(LayerCall &call, mlir::Value x,
                                              const nlohmann::json &activation);
 
+/// Reads a layer config leniently where Keras versions differ (ints or
+/// pairs, missing keys with Keras's defaults) and strictly elsewhere.
+struct LayerConfig {
+  LayerCall &call;
+  const nlohmann::json &c;
+
+  bool has(const char *key) const {
+    return c.contains(key) && !c[key].is_null();
+  }
+  double number(const char *key, double dflt) const {
+    if (!has(key))
+      return dflt;
+    if (c[key].is_number())
+      return c[key].get<double>();
+    // Keras 3 may serialise a scalar as a one-element list.
+    if (c[key].is_array() && c[key].size() == 1 && c[key][0].is_number())
+      return c[key][0].get<double>();
+    return dflt;
+  }
+  std::string string(const char *key, const char *dflt) const {
+    return has(key) && c[key].is_string() ? c[key].get<std::string>() : dflt;
+  }
+  bool boolean(const char *key, bool dflt) const {
+    return has(key) && c[key].is_boolean() ? c[key].get<bool>() : dflt;
+  }
+  /// An int or an [h, w] pair.
+  mlir::FailureOr<importer::HW> pair(const char *key, importer::HW dflt) const {
+    if (!has(key))
+      return dflt;
+    const nlohmann::json &v = c[key];
+    if (v.is_number_integer())
+      return importer::HW{v.get<int64_t>(), v.get<int64_t>()};
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() &&
+        v[1].is_number_integer())
+      return importer::HW{v[0].get<int64_t>(), v[1].get<int64_t>()};
+    call.error() << "'" << key << "' must be an int or a pair of ints, got "
+                 << v.dump();
+    return mlir::failure();
+  }
+  /// `data_format` must be channels_last (Keras's default).
+  mlir::LogicalResult channelsLast() const {
+    std::string f = string("data_format", "channels_last");
+    if (f == "channels_last")
+      return mlir::success();
+    call.error() << "data_format '" << f
+                 << "' is not supported (only channels_last)";
+    return mlir::failure();
+  }
+};
+
+/// "[1, 2, 3]".
+std::string shapeStr(llvm::ArrayRef<int64_t> shape);
+
+/// Explicit padding of a 2-D window under Keras's `padding`: 'valid', or
+/// TF's 'same' (the odd pixel at the bottom/right). Errors name the layer.
+mlir::FailureOr<importer::Pad4>
+windowPadding(LayerCall &call, const std::string &mode,
+              llvm::ArrayRef<int64_t> in, importer::HW kernel,
+              importer::HW stride, importer::HW dilation);
+
+mlir::LogicalResult expectRank(LayerCall &call, mlir::Value x, int64_t rank);
+
+/// The emitters of KerasStructuralLayers.cpp (merging, pooling, reshaping).
+LayerEmitter lookupStructuralLayerEmitter(llvm::StringRef className);
+
 } // namespace netrewrite::keras
 
 #endif // NETREWRITE_LIB_IMPORT_KERAS_KERASLAYERS_H
