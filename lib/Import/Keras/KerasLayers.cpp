@@ -458,6 +458,81 @@ static FailureOr<SmallVector<Value>> emitBatchNormalization(LayerCall &call,
                           float(cfg.number("momentum", 0.99))));
 }
 
+/// The last-axis index of a layer's `axis` (int, [int] or null = -1), or -1
+/// when it names another axis.
+static int64_t lastAxisOrNone(const json &config, int64_t rank) {
+  const json &a = config.contains("axis") ? config["axis"] : json();
+  int64_t axis = -1;
+  if (a.is_number_integer())
+    axis = a.get<int64_t>();
+  else if (a.is_array() && a.size() == 1 && a[0].is_number_integer())
+    axis = a[0].get<int64_t>();
+  else if (!a.is_null())
+    return -1;
+  if (axis < 0)
+    axis += rank;
+  return axis == rank - 1 ? axis : -1;
+}
+
+/// Normalization (the preprocessing layer): (x - mean) / max(sqrt(var),
+/// 1e-7), or with `invert` mean + x * max(sqrt(var), 1e-7); mean and variance
+/// from the config or, once adapted, from the weights (mean, variance and a
+/// sample count that inference ignores).
+static FailureOr<SmallVector<Value>> emitNormalization(LayerCall &call,
+                                                       ArrayRef<Value> in) {
+  TosaBuilder &tb = call.tb;
+  ArrayRef<int64_t> shape = TosaBuilder::shapeOf(in[0]);
+  int64_t rank = shape.size();
+  if (rank < 2 || lastAxisOrNone(call.config, rank) < 0) {
+    call.error() << "only normalisation over the last axis is supported (axis "
+                 << (call.config.contains("axis") ? call.config["axis"].dump()
+                                                  : "-1")
+                 << ")";
+    return failure();
+  }
+  int64_t c = shape.back();
+  Value mean, var;
+  auto fromConfig = [&](const char *key) -> FailureOr<Value> {
+    const json &v = call.config[key];
+    if (v.is_number())
+      return tb.splat(v.get<float>(), {c});
+    std::vector<float> vals;
+    if (v.is_array())
+      for (const json &e : v)
+        if (e.is_number())
+          vals.push_back(e.get<float>());
+    if (int64_t(vals.size()) != c || vals.size() != v.size()) {
+      call.error() << "'" << key << "' must be a number or " << c
+                   << " numbers, got " << v.dump();
+      return failure();
+    }
+    return tb.dense({c}, vals);
+  };
+  LayerConfig cfg{call, call.config};
+  if (cfg.has("mean") && cfg.has("variance")) {
+    auto m = fromConfig("mean"), v = fromConfig("variance");
+    if (failed(m) || failed(v))
+      return failure();
+    mean = *m;
+    var = *v;
+  } else {
+    std::vector<WeightSpec> specs = {{"mean|adapt_mean", {c}},
+                                     {"variance|adapt_variance", {c}}};
+    if (call.weights && call.weights->size() == 3)
+      specs.push_back({"count", {}});
+    auto w = takeWeights(call, specs);
+    if (failed(w))
+      return failure();
+    mean = constant(call, "mean", *(*w)[0]);
+    var = constant(call, "variance", *(*w)[1]);
+  }
+  // Keras: max(sqrt(variance), epsilon()) with epsilon() = 1e-7.
+  Value stddev = tb.maximum(tb.sqrt(var), tb.splat(1e-7f, {1}));
+  if (cfg.boolean("invert", false))
+    return one(tb.add(tb.mul(in[0], stddev), mean));
+  return one(tb.div(tb.sub(in[0], mean), stddev));
+}
+
 static FailureOr<SmallVector<Value>> emitActivation(LayerCall &call,
                                                     ArrayRef<Value> in) {
   return one(layerActivation(call, in[0]));
@@ -585,6 +660,7 @@ LayerEmitter netrewrite::keras::lookupLayerEmitter(StringRef className) {
       .Case("Softmax", emitSoftmax)
       .Case("Dropout", emitDropout)
       .Case("Rescaling", emitRescaling)
+      .Case("Normalization", emitNormalization)
       .Default(nullptr);
   return compute ? compute : lookupStructuralLayerEmitter(className);
 }

@@ -209,11 +209,13 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
         count *= size_t(d.get<int64_t>());
       }
       std::string dtype = spec.value("dtype", "float32");
-      if (dtype != "float32")
+      // int32 weights exist (e.g. Normalization's sample count); they are
+      // read as float like every other weight.
+      if (dtype != "float32" && dtype != "int32")
         return fail(error, path,
                     "weight '" + name + "' has dtype '" + dtype +
-                        "'; only float32 weights are supported");
-      std::string storage = "float32";
+                        "'; only float32 and int32 weights are supported");
+      std::string storage = dtype;
       double qmin = 0, qscale = 1;
       if (spec.contains("quantization")) {
         const auto &q = spec["quantization"];
@@ -231,7 +233,9 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
                           storage + "'");
         }
       }
-      size_t width = storage == "uint8" ? 1 : storage == "float32" ? 4 : 2;
+      size_t width = storage == "uint8"                          ? 1
+                     : storage == "float32" || storage == "int32" ? 4
+                                                                   : 2;
       if (offset + count * width > bytes.size())
         return fail(error, path,
                     "weight shards of weightsManifest[" +
@@ -246,6 +250,10 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
       for (size_t i = 0; i < count; ++i) {
         if (storage == "float32") {
           std::memcpy(&array.data[i], p + 4 * i, 4);
+        } else if (storage == "int32") {
+          int32_t v;
+          std::memcpy(&v, p + 4 * i, 4);
+          array.data[i] = float(v);
         } else if (storage == "float16") {
           uint16_t h;
           std::memcpy(&h, p + 2 * i, 2);
@@ -257,7 +265,10 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
                          ? double(uint8_t(p[i]))
                          : double(uint16_t(uint8_t(p[2 * i]) |
                                            (uint8_t(p[2 * i + 1]) << 8)));
-          array.data[i] = float(v * qscale + qmin);
+          // (int32 weights are rounded: Math.round, i.e. half up.)
+          double deq = v * qscale + qmin;
+          array.data[i] = dtype == "int32" ? float(std::floor(deq + 0.5))
+                                           : float(deq);
         }
       }
       offset += count * width;
@@ -529,6 +540,9 @@ static bool hdf5SurvivesInChild(bool (*read)(StringRef, KerasModel &,
       dup2(null, STDOUT_FILENO);
       dup2(null, STDERR_FILENO);
     }
+    // A corrupt file could also send HDF5 into a loop; reading even a
+    // VGG-sized file takes seconds.
+    alarm(300);
     KerasModel model;
     ReadError ignored;
     _exit(read(path, model, ignored) ? 0 : 1);
@@ -538,7 +552,7 @@ static bool hdf5SurvivesInChild(bool (*read)(StringRef, KerasModel &,
     ;
   if (WIFSIGNALED(status))
     return fail(error, path,
-                "corrupt HDF5 data: the HDF5 library crashed reading it (" +
+                "corrupt HDF5 data: the HDF5 library crashed or hung reading it (" +
                     std::string(strsignal(WTERMSIG(status))) + ")");
   return true;
 }

@@ -137,36 +137,115 @@ static FailureOr<SmallVector<Value>> emitGlobalPooling2D(LayerCall &call,
   return SmallVector<Value>{keep ? y : tb.reshape(y, {s[0], s[3]})};
 }
 
+static FailureOr<Pad4> readPad4(LayerCall &call, const char *key) {
+  const json &p = call.config.contains(key) ? call.config[key] : json(1);
+  Pad4 pad;
+  auto isInt = [](const json &v) { return v.is_number_integer(); };
+  if (isInt(p)) {
+    int64_t v = p.get<int64_t>();
+    pad = {v, v, v, v};
+  } else if (p.is_array() && p.size() == 2 && isInt(p[0]) && isInt(p[1])) {
+    pad = {p[0].get<int64_t>(), p[0].get<int64_t>(), p[1].get<int64_t>(),
+           p[1].get<int64_t>()};
+  } else if (p.is_array() && p.size() == 2 && p[0].is_array() &&
+             p[1].is_array() && p[0].size() == 2 && p[1].size() == 2 &&
+             isInt(p[0][0]) && isInt(p[0][1]) && isInt(p[1][0]) &&
+             isInt(p[1][1])) {
+    pad = {p[0][0].get<int64_t>(), p[0][1].get<int64_t>(),
+           p[1][0].get<int64_t>(), p[1][1].get<int64_t>()};
+  } else {
+    call.error() << "cannot read " << key << " " << p.dump();
+    return failure();
+  }
+  if (llvm::any_of(pad, [](int64_t v) { return v < 0; })) {
+    call.error() << "negative " << key;
+    return failure();
+  }
+  return pad;
+}
+
+static FailureOr<SmallVector<Value>> emitCropping2D(LayerCall &call,
+                                                    ArrayRef<Value> in) {
+  LayerConfig cfg{call, call.config};
+  if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
+    return failure();
+  auto crop = readPad4(call, "cropping");
+  if (failed(crop))
+    return failure();
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(in[0]);
+  int64_t h = s[1] - (*crop)[0] - (*crop)[1], w = s[2] - (*crop)[2] - (*crop)[3];
+  if (h <= 0 || w <= 0) {
+    call.error() << "cropping " << call.config["cropping"].dump()
+                 << " leaves nothing of the input " << shapeStr(s);
+    return failure();
+  }
+  return SmallVector<Value>{call.tb.slice(in[0], {0, (*crop)[0], (*crop)[2], 0},
+                                          {s[0], h, w, s[3]})};
+}
+
+/// Nearest-neighbour upsampling by integer factors: each pixel repeated
+/// (sh, sw) times, as a reshape / tile / reshape.
+static FailureOr<SmallVector<Value>> emitUpSampling2D(LayerCall &call,
+                                                      ArrayRef<Value> in) {
+  LayerConfig cfg{call, call.config};
+  if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
+    return failure();
+  auto size = cfg.pair("size", {2, 2});
+  if (failed(size))
+    return failure();
+  std::string mode = cfg.string("interpolation", "nearest");
+  if (mode != "nearest") {
+    call.error() << "interpolation '" << mode
+                 << "' is not supported (only nearest)";
+    return failure();
+  }
+  if ((*size)[0] <= 0 || (*size)[1] <= 0) {
+    call.error() << "size must be positive";
+    return failure();
+  }
+  TosaBuilder &tb = call.tb;
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(in[0]);
+  int64_t n = s[0], h = s[1], w = s[2], c = s[3];
+  Value x = tb.reshape(in[0], {n, h, 1, w, 1, c});
+  x = tb.tile(x, {1, 1, (*size)[0], 1, (*size)[1], 1});
+  return SmallVector<Value>{
+      tb.reshape(x, {n, h * (*size)[0], w * (*size)[1], c})};
+}
+
+/// Permute(dims): a transpose of the non-batch axes (dims are 1-based).
+static FailureOr<SmallVector<Value>> emitPermute(LayerCall &call,
+                                                 ArrayRef<Value> in) {
+  int64_t rank = TosaBuilder::shapeOf(in[0]).size();
+  const json &d = call.config.contains("dims") ? call.config["dims"] : json();
+  SmallVector<int32_t> perms = {0};
+  if (d.is_array())
+    for (const json &e : d)
+      if (e.is_number_integer())
+        perms.push_back(int32_t(e.get<int64_t>()));
+  SmallVector<int32_t> sorted(perms);
+  llvm::sort(sorted);
+  bool ok = int64_t(perms.size()) == rank && d.is_array() &&
+            int64_t(d.size()) == rank - 1;
+  for (int64_t i = 0; ok && i < rank; ++i)
+    ok = sorted[i] == i;
+  if (!ok) {
+    call.error() << "dims " << d.dump() << " is not a permutation of 1.."
+                 << rank - 1;
+    return failure();
+  }
+  return SmallVector<Value>{call.tb.transpose(in[0], perms)};
+}
+
 static FailureOr<SmallVector<Value>> emitZeroPadding2D(LayerCall &call,
                                                        ArrayRef<Value> in) {
   LayerConfig cfg{call, call.config};
   if (failed(cfg.channelsLast()) || failed(expectRank(call, in[0], 4)))
     return failure();
-  // int, (h, w), or ((top, bottom), (left, right)).
-  const json &p = call.config.contains("padding") ? call.config["padding"]
-                                                  : json(1);
-  Pad4 pad;
-  if (p.is_number_integer()) {
-    int64_t v = p.get<int64_t>();
-    pad = {v, v, v, v};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_number_integer() &&
-             p[1].is_number_integer()) {
-    pad = {p[0].get<int64_t>(), p[0].get<int64_t>(), p[1].get<int64_t>(),
-           p[1].get<int64_t>()};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_array() &&
-             p[1].is_array() && p[0].size() == 2 && p[1].size() == 2) {
-    pad = {p[0][0].get<int64_t>(), p[0][1].get<int64_t>(),
-           p[1][0].get<int64_t>(), p[1][1].get<int64_t>()};
-  } else {
-    call.error() << "cannot read padding " << p.dump();
+  auto pad = readPad4(call, "padding");
+  if (failed(pad))
     return failure();
-  }
-  if (llvm::any_of(pad, [](int64_t v) { return v < 0; })) {
-    call.error() << "negative padding";
-    return failure();
-  }
-  return SmallVector<Value>{
-      call.tb.pad(in[0], {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}, 0.0f)};
+  return SmallVector<Value>{call.tb.pad(
+      in[0], {0, 0, (*pad)[0], (*pad)[1], (*pad)[2], (*pad)[3], 0, 0}, 0.0f)};
 }
 
 static FailureOr<SmallVector<Value>> emitFlatten(LayerCall &call,
@@ -243,6 +322,9 @@ LayerEmitter netrewrite::keras::lookupStructuralLayerEmitter(StringRef className
       .Case("GlobalMaxPool2D", emitGlobalPooling2D<true>)
       .Case("ZeroPadding2D", emitZeroPadding2D)
       .Case("Flatten", emitFlatten)
+      .Case("Cropping2D", emitCropping2D)
+      .Case("UpSampling2D", emitUpSampling2D)
+      .Case("Permute", emitPermute)
       .Case("Reshape", emitReshape)
       .Case("Identity", emitIdentity)
       .Default(nullptr);

@@ -224,8 +224,34 @@ def two_input_graph(rng):
     return g
 
 
+def extra_graph(rng):
+    """Preprocessing and resampling layers: Normalization (adapted weights
+    with an int count; and explicit mean/variance with invert), Cropping2D,
+    UpSampling2D, Permute."""
+    g = Graph("extra")
+    x = g.input("img", (5, 6, 3))
+    x = g.layer("Normalization", "norm", {"axis": -1, "mean": None,
+                                          "variance": None}, [x],
+                [("mean", rnd(rng, 3)),
+                 ("variance", rng.uniform(0.5, 3, 3).astype(np.float32)),
+                 ("count", np.array(1000, dtype=np.int64))])
+    x = g.layer("Cropping2D", "crop", {"cropping": [[1, 0], [0, 2]]}, [x])
+    x = g.layer("UpSampling2D", "up", {"size": [2, 3],
+                                       "interpolation": "nearest"}, [x])
+    x = g.layer("Permute", "perm", {"dims": [2, 1, 3]}, [x])
+    x = g.layer("Normalization", "denorm", {"axis": -1, "invert": True,
+                                            "mean": [0.5, -1.0, 2.0],
+                                            "variance": [4.0, 0.25, 1.0]}, [x])
+    x = g.layer("Conv2D", "mix", {"filters": 2, "kernel_size": [1, 1],
+                                  "padding": "valid", "activation": "linear",
+                                  "use_bias": True},
+                [x], [("kernel", rnd(rng, 1, 1, 3, 2)), ("bias", rnd(rng, 2))])
+    g.outputs = [x]
+    return g
+
+
 MODELS = {"conv": conv_graph, "branch": branch_graph, "dense": dense_graph,
-          "seq": seq_graph, "two": two_input_graph}
+          "seq": seq_graph, "two": two_input_graph, "extra": extra_graph}
 
 # ----------------------------------------------------------------------------
 # numpy reference (float64)
@@ -380,6 +406,21 @@ def reference_layer(layer, ins, w, keras3):
         return np.min(ins, axis=0)
     if cls == "GlobalMaxPooling2D":
         return x.max(axis=(1, 2), keepdims=cfg.get("keepdims", False))
+    if cls == "Normalization":
+        if cfg.get("mean") is not None:
+            mean, var = np.array(cfg["mean"]), np.array(cfg["variance"])
+        else:
+            mean, var = w["mean"], w["variance"]
+        std = np.maximum(np.sqrt(var), 1e-7)
+        return mean + x * std if cfg.get("invert") else (x - mean) / std
+    if cls == "Cropping2D":
+        (t, b), (l, r) = cfg["cropping"]
+        return x[:, t:x.shape[1] - b, l:x.shape[2] - r, :]
+    if cls == "UpSampling2D":
+        sh, sw = cfg["size"]
+        return x.repeat(sh, axis=1).repeat(sw, axis=2)
+    if cls == "Permute":
+        return x.transpose([0] + list(cfg["dims"]))
     if cls == "Concatenate":
         return np.concatenate(ins, axis=cfg.get("axis", -1))
     if cls in ("MaxPooling2D", "AveragePooling2D"):
@@ -500,7 +541,11 @@ def write_tfjs(g, out, quant=None):
         for wname, a in layer["weights"]:
             spec = {"name": f"{layer['name']}/{wname}", "shape": list(a.shape),
                     "dtype": "float32"}
-            if quant:
+            if a.dtype.kind in "iu":
+                # An int64 Keras weight (Normalization's count): TFJS int32.
+                spec["dtype"] = "int32"
+                data, deq = a.astype("<i4").tobytes(), a.astype(np.float32)
+            elif quant:
                 data, q, deq = quantise(a, quant)
                 spec["quantization"] = q
             else:
