@@ -32,9 +32,12 @@ else
   echo "fetch-npm-models: npm packages present in $DIR"
 fi
 
-# nsfwjs ships its models as browserify bundles; unpack the MobileNetV2 one.
-OUT="$DIR/models/nsfwjs_mobilenet_v2"
-if [ ! -f "$OUT/model.json" ]; then
-  NODE_PATH="$DIR/node_modules" node "$ROOT/scripts/extract-nsfwjs-model.js" \
-    "$DIR/node_modules/nsfwjs/dist/models/mobilenet_v2" "$OUT"
-fi
+# nsfwjs ships its models as browserify bundles; unpack the two TFJS layers
+# models (MobileNetV2 224x224, InceptionV3 299x299).
+for m in mobilenet_v2 inception_v3; do
+  OUT="$DIR/models/nsfwjs_$m"
+  if [ ! -f "$OUT/model.json" ]; then
+    NODE_PATH="$DIR/node_modules" node "$ROOT/scripts/extract-nsfwjs-model.js" \
+      "$DIR/node_modules/nsfwjs/dist/models/$m" "$OUT"
+  fi
+done

@@ -365,7 +365,7 @@ LogicalResult KerasGraphImporter::emitCall(LayerSpec &spec, size_t callIndex,
                  *spec.config,
                  weights == model.weights.end() ? nullptr : &weights->second,
                  constants[spec.name],
-                 configLoc(spec.name),
+                 [this, &spec] { return configLoc(spec.name); },
                  model.keras3};
   auto outputs = emitter(call, inputs);
   if (failed(outputs))

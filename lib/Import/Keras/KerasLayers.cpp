@@ -24,7 +24,7 @@ using netrewrite::importer::TosaBuilder;
 using nlohmann::json;
 
 InFlightDiagnostic LayerCall::error() const {
-  InFlightDiagnostic diag = emitError(errorLoc);
+  InFlightDiagnostic diag = emitError(errorLoc());
   diag << "layer '" << name << "' (" << className << "): ";
   return diag;
 }

@@ -17,6 +17,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
+
 namespace netrewrite::keras {
 
 /// One call of one layer.
@@ -30,7 +32,9 @@ struct LayerCall {
   /// Constants already built for this layer (shared layers are called more
   /// than once but hold one set of weights).
   llvm::StringMap<mlir::Value> &constants;
-  mlir::Location errorLoc;
+  /// Where errors point (the layer's entry in the config). Computed only
+  /// when needed: finding it means searching the config text.
+  std::function<mlir::Location()> errorLoc;
   bool keras3;
 
   /// An error located at the layer's config, prefixed with its name/class.
