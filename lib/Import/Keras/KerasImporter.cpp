@@ -243,15 +243,22 @@ LogicalResult KerasGraphImporter::collectLayers() {
   // Sequential: chain the layers behind one input.
   if (layers.front().className != "InputLayer") {
     const json &first = *layers.front().config;
-    if (!first.contains("batch_input_shape") && !first.contains("batch_shape"))
+    // Keras 2 puts the shape on the first layer; a built Keras 3 model
+    // without an InputLayer entry keeps it in build_config.
+    const json *shape = nullptr;
+    if (first.contains("batch_input_shape"))
+      shape = &first["batch_input_shape"];
+    else if (first.contains("batch_shape"))
+      shape = &first["batch_shape"];
+    else if (top.contains("build_config") && top["build_config"].is_object() &&
+             top["build_config"].contains("input_shape"))
+      shape = &top["build_config"]["input_shape"];
+    if (!shape || !shape->is_array())
       return error(layers.front().name)
              << "the Sequential model's first layer '" << layers.front().name
              << "' declares no input shape (batch_input_shape)";
     syntheticInput = {{"name", layers.front().name + "_input"},
-                      {"batch_input_shape",
-                       first.contains("batch_input_shape")
-                           ? first["batch_input_shape"]
-                           : first["batch_shape"]}};
+                      {"batch_input_shape", *shape}};
     LayerSpec input{syntheticInput["name"].get<std::string>(), "InputLayer",
                     &syntheticInput, {}};
     layers.insert(layers.begin(), std::move(input));
