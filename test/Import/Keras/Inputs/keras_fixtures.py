@@ -224,6 +224,15 @@ def two_input_graph(rng):
     return g
 
 
+def seq_build_config_graph(rng):
+    """The Sequential again; in Keras 3 form without an InputLayer entry (the
+    input shape only in build_config, as a model built by model.build())."""
+    g = seq_graph(rng)
+    g.name = "seqb"
+    g.keras3_build_config = True
+    return g
+
+
 def extra_graph(rng):
     """Preprocessing and resampling layers: Normalization (adapted weights
     with an int count; and explicit mean/variance with invert), Cropping2D,
@@ -251,7 +260,8 @@ def extra_graph(rng):
 
 
 MODELS = {"conv": conv_graph, "branch": branch_graph, "dense": dense_graph,
-          "seq": seq_graph, "two": two_input_graph, "extra": extra_graph}
+          "seq": seq_graph, "seqb": seq_build_config_graph,
+          "two": two_input_graph, "extra": extra_graph}
 
 # ----------------------------------------------------------------------------
 # numpy reference (float64)
@@ -508,9 +518,12 @@ def keras3_config(g):
         # Keras 3 Sequential: an InputLayer entry, no inbound nodes.
         for l in layers:
             l.pop("inbound_nodes")
+        build = {}
+        if getattr(g, "keras3_build_config", False):
+            build = {"input_shape": layers.pop(0)["config"]["batch_shape"]}
         return {"module": "keras", "class_name": "Sequential",
                 "config": {"name": g.name, "trainable": True, "layers": layers},
-                "registered_name": None, "build_config": {}}
+                "registered_name": None, "build_config": build}
     outputs = [list(r) for r in g.outputs]
     return {"module": "keras.src.models.functional", "class_name": "Functional",
             "config": {"name": g.name, "trainable": True, "layers": layers,
