@@ -515,8 +515,11 @@ std::vector<float> TosaBuilder::interpolationMatrix(
       return (o + 0.5) / scale - 0.5;
     case CoordMode::PytorchHalfPixel:
       return out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
-    case CoordMode::AlignCorners:
-      return out == 1 ? 0.0 : double(o) * (in - 1) / double(out - 1);
+    case CoordMode::AlignCorners: {
+      // ONNX measures the resized length as in * scale, unrounded.
+      double len = double(in) * scale;
+      return out == 1 || len <= 1.0 ? 0.0 : double(o) * (in - 1) / (len - 1);
+    }
     case CoordMode::Asymmetric:
       return o / scale;
     case CoordMode::TFHalfPixelForNN:

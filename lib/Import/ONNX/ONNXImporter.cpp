@@ -423,9 +423,9 @@ LogicalResult ONNXImporter::load() {
   if (model.ir_version() <= 0 || !model.has_graph() || opsetVersion == 0)
     return modelError() << "not a valid ONNX model: no IR version, graph or "
                            "default-domain opset (truncated or corrupt file)";
-  if (opsetVersion < 7 || opsetVersion > 17)
+  if (opsetVersion > 17)
     return modelError() << "unsupported opset " << opsetVersion
-                        << " (the importer handles opsets 7 to 17)";
+                        << " (the importer handles opsets up to 17)";
   return success();
 }
 
@@ -468,9 +468,13 @@ LogicalResult ONNXImporter::fixInputShapes() {
       continue;
     }
     // Dynamic dimensions (the batch, usually) default to 1.
-    for (auto &dim : *shape->mutable_dim())
-      if (!dim.has_dim_value() || dim.dim_value() <= 0)
+    for (auto &dim : *shape->mutable_dim()) {
+      if (dim.has_dim_value() && dim.dim_value() == 0)
+        return modelError() << "unsupported: input '" << input.name()
+                            << "' has a zero-size dimension";
+      if (!dim.has_dim_value() || dim.dim_value() < 0)
         dim.set_dim_value(1);
+    }
   }
   // Shapes inferred from the fixed inputs; node-level inference errors are
   // not fatal here because our own converters check every shape.

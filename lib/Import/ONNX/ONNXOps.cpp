@@ -261,12 +261,14 @@ LogicalResult convertConvTranspose(ONNXImporter &im) {
     if (!outShape.empty() || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
       int64_t target = outShape.empty() ? in * s : outShape[a];
       int64_t total = full - target;
-      if (autoPad == "SAME_UPPER") {
-        before = total / 2;
-        after = total - before;
-      } else {
+      // The ONNX reference puts the larger share (or, for a negative
+      // total, the extra output row) at the end unless SAME_LOWER.
+      if (autoPad == "SAME_LOWER") {
         after = total / 2;
         before = total - after;
+      } else {
+        before = total / 2;
+        after = total - before;
       }
     } else if (autoPad == "VALID") {
       before = after = 0;
@@ -481,32 +483,44 @@ LogicalResult convertGlobalPool(ONNXImporter &im) {
   return im.setLogical(0, x);
 }
 
-LogicalResult convertReduceMean(ONNXImporter &im) {
-  if (failed(im.checkAttrs({"axes", "keepdims"})))
+/// ReduceMean, ReduceSum, ReduceMax.
+LogicalResult convertReduce(ONNXImporter &im) {
+  if (failed(im.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();
+  StringRef op = im.node().op_type();
   ArrayRef<int64_t> xs = im.inputShape(0);
   bool present;
-  FailureOr<SmallVector<int64_t>> axes = axesOf(im, 18, xs.size(), present);
+  FailureOr<SmallVector<int64_t>> axes =
+      axesOf(im, op == "ReduceSum" ? 13 : 18, xs.size(), present);
   if (failed(axes))
     return failure();
-  if (!present)
+  if (!present) {
+    if (im.attrInt("noop_with_empty_axes", 0))
+      return im.setLogical(0, im.logical(0));
     for (size_t a = 0; a < xs.size(); ++a)
       axes->push_back(a);
+  }
   bool keep = im.attrInt("keepdims", 1) != 0;
   TosaBuilder &tb = im.tb();
   int64_t count = 1;
   for (int64_t a : *axes)
     count *= xs[a];
+  auto reduce = [&](Value x, int64_t axis) {
+    return op == "ReduceMax" ? tb.reduceMax(x, axis) : tb.reduceSum(x, axis);
+  };
+  auto finish = [&](Value x) {
+    return op == "ReduceMean" ? tb.scale(x, 1.0f / float(count)) : x;
+  };
   if (keep && xs.size() == 4 && im.preferNHWC(0)) {
     Value x = im.nhwc(0);
     for (int64_t a : *axes)
-      x = tb.reduceSum(x, nhwcAxis(a));
-    return im.setNHWC(0, tb.scale(x, 1.0f / float(count)));
+      x = reduce(x, nhwcAxis(a));
+    return im.setNHWC(0, finish(x));
   }
   Value x = im.logical(0);
   for (int64_t a : *axes)
-    x = tb.reduceSum(x, a);
-  x = tb.scale(x, 1.0f / float(count));
+    x = reduce(x, a);
+  x = finish(x);
   if (!keep)
     x = tb.reshape(x, squeezeShape(TosaBuilder::shapeOf(x), *axes));
   return im.setLogical(0, x);
@@ -977,6 +991,15 @@ LogicalResult convertDropout(ONNXImporter &im) {
   }
   if (rate < 0.0f || rate >= 1.0f)
     return im.nodeError() << "unsupported attribute value ratio=" << rate;
+  if (im.opset() >= 12 && im.hasInput(2)) {
+    FailureOr<const HostTensor *> t = im.requireConst(2, "training_mode");
+    if (failed(t))
+      return failure();
+    if ((*t)->at(0) != 0)
+      return im.nodeError() << "unsupported: training_mode=true (the importer "
+                               "gives Dropout its inference semantics; "
+                               "training is the training transform's job)";
+  }
   int64_t seed = im.attrInt("seed", 0);
   return unaryOp(im, [&](Value x) { return im.tb().dropout(x, rate, seed); });
 }
@@ -1039,7 +1062,9 @@ const llvm::StringMap<Converter> &converters() {
       {"AveragePool", convertPool},
       {"GlobalAveragePool", convertGlobalPool},
       {"GlobalMaxPool", convertGlobalPool},
-      {"ReduceMean", convertReduceMean},
+      {"ReduceMean", convertReduce},
+      {"ReduceSum", convertReduce},
+      {"ReduceMax", convertReduce},
       {"Softmax", convertSoftmax},
       {"Gemm", convertGemm},
       {"MatMul", convertMatMul},
