@@ -574,7 +574,6 @@ OwningOpRef<ModuleOp> ONNXImporter::run() {
     info.shape.assign(argShape.begin(), argShape.end());
     info.logical = entry->getArgument(k);
     values[input->name()] = std::move(info);
-    func.setArgAttr(k, "nr.name", opBuilder.getStringAttr(input->name()));
   }
 
   for (auto [index, node] : llvm::enumerate(graph.node()))
@@ -605,8 +604,6 @@ OwningOpRef<ModuleOp> ONNXImporter::run() {
                          results);
   func.setFunctionType(
       opBuilder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [k, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(k, "nr.name", opBuilder.getStringAttr(output.name()));
   return module;
 }
 
