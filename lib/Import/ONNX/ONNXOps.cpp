@@ -991,15 +991,12 @@ LogicalResult convertDropout(ONNXImporter &im) {
   }
   if (rate < 0.0f || rate >= 1.0f)
     return im.nodeError() << "unsupported attribute value ratio=" << rate;
-  if (im.opset() >= 12 && im.hasInput(2)) {
-    FailureOr<const HostTensor *> t = im.requireConst(2, "training_mode");
-    if (failed(t))
-      return failure();
-    if ((*t)->at(0) != 0)
-      return im.nodeError() << "unsupported: training_mode=true (the importer "
-                               "gives Dropout its inference semantics; "
-                               "training is the training transform's job)";
-  }
+  // training_mode (opset 12+) must be known, but either value imports as
+  // nr.dropout: its rate applies in training (the training transform), and
+  // evaluation is the identity - the same reading as BatchNormalization's.
+  if (im.opset() >= 12 && im.hasInput(2) &&
+      failed(im.requireConst(2, "training_mode")))
+    return failure();
   int64_t seed = im.attrInt("seed", 0);
   return unaryOp(im, [&](Value x) { return im.tb().dropout(x, rate, seed); });
 }

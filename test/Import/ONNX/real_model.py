@@ -22,12 +22,53 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 MODULES = os.path.join(ROOT, ".cache", "npm-onnx", "node_modules")
 
 
+def mixed_net():
+    """A small net exercising what the torchvision models do not: resizing,
+    concat and padding in NHWC, Dropout, slicing, reductions, permutes and
+    reshapes of NHWC values."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class Mixed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.bn = nn.BatchNorm2d(8)
+            self.dw = nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=8)
+            self.g = nn.Conv2d(16, 8, 1, groups=2)
+            self.up = nn.ConvTranspose2d(8, 4, 2, stride=2)
+            self.drop = nn.Dropout(0.25)
+            self.fc = nn.Linear(4 * 9 * 9 + 8, 5)  # for 24x24 inputs
+
+        def forward(self, x):
+            y = F.hardswish(self.bn(self.c1(x)))
+            z = F.leaky_relu(self.dw(y), 0.1)
+            y = self.g(torch.cat([y, z], 1))
+            y = y * torch.sigmoid(y.mean((2, 3), keepdim=True))
+            a = F.interpolate(y, scale_factor=2, mode="nearest")
+            b = F.interpolate(y, scale_factor=2, mode="bilinear",
+                              align_corners=False)
+            u = self.up(y) + a[:, :4] - b[:, 4:]
+            u = F.pad(u, (1, 0, 0, 1), mode="reflect")
+            u = F.avg_pool2d(u, 3, stride=3, ceil_mode=True)
+            u = self.drop(u)
+            t = u.permute(0, 2, 3, 1).reshape(u.shape[0], -1)
+            s = y.mean((2, 3))
+            return torch.softmax(self.fc(torch.cat([t, torch.tanh(s)], 1)), 1)
+
+    return Mixed()
+
+
 def export_torchvision(name, shape, mode, path):
     import torch
     import torchvision
     torch.set_num_threads(2)
     torch.manual_seed(0)
-    model = getattr(torchvision.models, name)(num_classes=10)
+    if name == "mixed":
+        model = mixed_net()
+    else:
+        model = getattr(torchvision.models, name)(num_classes=10)
     if name.startswith("vgg") and shape[2] < 224:
         # torchvision's VGG pools adaptively to 7x7, which ONNX cannot
         # express from a 2x2 map (64x64 input); keep the 2x2 map and size

@@ -49,3 +49,17 @@ save("shape_mismatch", [helper.make_node("Add", ["a", "b"], ["y"], name="add1")]
 
 save("missing_input", [helper.make_node("Relu", ["nowhere"], ["y"], name="relu1")],
      [f32("x", [1, 4])], [f32("y", [1, 4])])
+
+# BatchNormalization exported in training mode (opset 15, only Y used) and a
+# training-mode Dropout: both import with inference semantics as nr ops.
+c = 3
+save("bn_dropout", [
+    helper.make_node("BatchNormalization", ["x", "g", "be", "m", "v"], ["b"],
+                     name="bn1", epsilon=1e-4, momentum=0.9, training_mode=1),
+    helper.make_node("Dropout", ["b", "ratio", "train"], ["y"], name="drop1", seed=7),
+], [f32("x", [1, c, 4, 4])], [f32("y", [1, c, 4, 4])],
+    [init("g", rng.uniform(0.5, 1.5, c)), init("be", rng.standard_normal(c)),
+     init("m", rng.standard_normal(c)), init("v", rng.uniform(0.5, 1.5, c)),
+     numpy_helper.from_array(np.array(0.2, np.float32), "ratio"),
+     numpy_helper.from_array(np.array(True), "train")], opset=15)
+np.save(os.path.join(out, "bn_x.npy"), rng.standard_normal((1, c, 4, 4)).astype(np.float32))
