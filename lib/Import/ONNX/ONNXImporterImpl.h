@@ -116,6 +116,14 @@ public:
 
   /// Validates a shape the converter computed against ONNX's inferred one.
   mlir::LogicalResult checkShape(size_t k, llvm::ArrayRef<int64_t> shape);
+  /// Converting a node through a rewritten copy (1-D ops as 2-D): swaps the
+  /// current node and gives raw access to the value table.
+  void setCurrentNode(const onnx::NodeProto *node) { current = node; }
+  ValueInfo *lookup(const std::string &name);
+  void define(const std::string &name, ValueInfo info) {
+    values[name] = std::move(info);
+  }
+
   /// A TensorProto (initializer, Constant value) as a host tensor.
   mlir::FailureOr<HostTensor> tensorFromProto(const onnx::TensorProto &t);
 
@@ -123,7 +131,6 @@ private:
   mlir::LogicalResult load();
   mlir::LogicalResult fixInputShapes();
   mlir::LogicalResult convertNode(const onnx::NodeProto &node, size_t index);
-  ValueInfo *lookup(const std::string &name);
 
   std::string path;
   ImportOptions options;

@@ -33,9 +33,9 @@ int64_t nhwcAxis(int64_t axis) {
 LogicalResult requireRank4(ONNXImporter &im, StringRef what) {
   size_t rank = im.inputShape(0).size();
   if (rank != 4)
-    return im.nodeError() << "unsupported: only 2-D " << what
-                          << " (4-D NCHW input) is supported; the input has "
-                             "rank "
+    return im.nodeError() << "unsupported: only 1-D and 2-D " << what
+                          << " (3-D or 4-D input) is supported; the input "
+                             "has rank "
                           << rank;
   return success();
 }
@@ -233,11 +233,32 @@ LogicalResult convertConvTranspose(ONNXImporter &im) {
   // inserting zeros, which is exact.
   int64_t kh = ws[2], kw = ws[3];
   Value wt;
-  if (dil[0] != 1 || dil[1] != 1) {
+  if ((dil[0] != 1 || dil[1] != 1) && !im.inputConst(1)) {
+    // The same zero insertion in the graph: per axis, reshape [.., k, 1, ..],
+    // pad to [.., k, d, ..], merge, and cut the trailing d - 1 zeros.
+    TosaBuilder &tb = im.tb();
+    wt = permuted(im, 1, {1, 2, 3, 0});
+    for (int a = 0; a < 2; ++a) {
+      if (dil[a] == 1)
+        continue;
+      SmallVector<int64_t> s(TosaBuilder::shapeOf(wt));
+      int64_t k = s[1 + a];
+      SmallVector<int64_t> split(s);
+      split.insert(split.begin() + 2 + a, 1);
+      SmallVector<int64_t> padding(2 * split.size(), 0);
+      padding[2 * (2 + a) + 1] = dil[a] - 1;
+      Value v = tb.pad(tb.reshape(wt, split), padding, 0.0f);
+      SmallVector<int64_t> merged(s);
+      merged[1 + a] = k * dil[a];
+      v = tb.reshape(v, merged);
+      SmallVector<int64_t> size(s);
+      size[1 + a] = (k - 1) * dil[a] + 1;
+      wt = tb.slice(v, SmallVector<int64_t>(4, 0), size);
+    }
+    kh = TosaBuilder::shapeOf(wt)[1];
+    kw = TosaBuilder::shapeOf(wt)[2];
+  } else if (dil[0] != 1 || dil[1] != 1) {
     const HostTensor *w = im.inputConst(1);
-    if (!w)
-      return im.nodeError() << "unsupported: dilations with a weight that is "
-                               "not a constant";
     int64_t dkh = (kh - 1) * dil[0] + 1, dkw = (kw - 1) * dil[1] + 1;
     HostTensor d = HostTensor::floats(
         {ws[0], ws[1], dkh, dkw}, std::vector<float>(ws[0] * ws[1] * dkh * dkw));
@@ -1023,10 +1044,77 @@ LogicalResult binaryMember(ONNXImporter &im) {
   return binaryOp(im, [&](Value a, Value b) { return (im.tb().*Fn)(a, b); });
 }
 
+/// 1-D Conv/ConvTranspose/pools as their 2-D forms with H = 1: the node is
+/// copied with its per-axis attributes lifted and its inputs reshaped
+/// [N, C, L] -> [N, C, 1, L], converted, and the result reshaped back.
+LogicalResult convertAs2D(ONNXImporter &im, Converter fn) {
+  const onnx::NodeProto &orig = im.node();
+  onnx::NodeProto copy = orig;
+  copy.clear_attribute();
+  for (const auto &a : orig.attribute()) {
+    onnx::AttributeProto b = a;
+    StringRef n = a.name();
+    if (n == "kernel_shape" || n == "strides" || n == "dilations" ||
+        n == "output_shape" || n == "output_padding") {
+      b.clear_ints();
+      b.add_ints(n == "output_padding" ? 0 : 1);
+      for (int64_t v : a.ints())
+        b.add_ints(v);
+    } else if (n == "pads" && a.ints_size() == 2) {
+      b.clear_ints();
+      for (int64_t v : {int64_t(0), a.ints(0), int64_t(0), a.ints(1)})
+        b.add_ints(v);
+    }
+    *copy.add_attribute() = b;
+  }
+  TosaBuilder &tb = im.tb();
+  // Inputs 0 (data) and 1 (weight) get the extra axis; bias stays.
+  for (int k = 0; k < std::min(orig.input_size(), 2); ++k) {
+    if (orig.input(k).empty())
+      continue;
+    ValueInfo &v = im.input(k);
+    SmallVector<int64_t> shape(v.shape);
+    if (shape.size() != 3)
+      return im.nodeError() << "shape mismatch: input " << k << " has rank "
+                            << shape.size() << ", expected 3";
+    shape.insert(shape.begin() + 2, 1);
+    ValueInfo lifted;
+    lifted.shape = shape;
+    if (v.constant) {
+      lifted.constant = *v.constant;
+      lifted.constant->shape = shape;
+    } else {
+      lifted.logical = tb.reshape(im.toLogical(v), shape);
+    }
+    std::string name = orig.input(k) + "#as2d";
+    im.define(name, std::move(lifted));
+    copy.set_input(k, name);
+  }
+  std::string out = orig.output(0) + "#as2d";
+  copy.set_output(0, out);
+  for (int k = 1; k < copy.output_size(); ++k)
+    copy.set_output(k, "");
+  im.setCurrentNode(&copy);
+  LogicalResult result = fn(im);
+  im.setCurrentNode(&orig);
+  if (failed(result))
+    return failure();
+  ValueInfo &y = *im.lookup(out);
+  SmallVector<int64_t> shape(y.shape);
+  shape.erase(shape.begin() + 2);
+  return im.setLogical(0, tb.reshape(im.toLogical(y), shape));
+}
+
+template <Converter Fn> LogicalResult windowOp(ONNXImporter &im) {
+  if (im.inputShape(0).size() == 3)
+    return convertAs2D(im, Fn);
+  return Fn(im);
+}
+
 const llvm::StringMap<Converter> &converters() {
   static const llvm::StringMap<Converter> table = {
-      {"Conv", convertConv},
-      {"ConvTranspose", convertConvTranspose},
+      {"Conv", windowOp<convertConv>},
+      {"ConvTranspose", windowOp<convertConvTranspose>},
       {"BatchNormalization", convertBatchNorm},
       {"Relu", unaryMember<&TosaBuilder::relu>},
       {"Sigmoid", unaryMember<&TosaBuilder::sigmoid>},
@@ -1055,8 +1143,8 @@ const llvm::StringMap<Converter> &converters() {
       {"Max", binaryMember<&TosaBuilder::maximum>},
       {"Min", binaryMember<&TosaBuilder::minimum>},
       {"Pow", binaryMember<&TosaBuilder::pow>},
-      {"MaxPool", convertPool},
-      {"AveragePool", convertPool},
+      {"MaxPool", windowOp<convertPool>},
+      {"AveragePool", windowOp<convertPool>},
       {"GlobalAveragePool", convertGlobalPool},
       {"GlobalMaxPool", convertGlobalPool},
       {"ReduceMean", convertReduce},
