@@ -105,7 +105,8 @@ def prepare(test_dir, work):
     # Bake integer inputs (indices, shapes, axes) into the model: the importer
     # needs them at import time. Float inputs stay function arguments.
     op = model.graph.node[0].op_type if len(model.graph.node) == 1 else ""
-    if op == "Dropout" and len(inputs) > 2 and inputs[2][1].item():
+    if (op == "Dropout" and len(inputs) > 2 and inputs[2][1].item()
+            and inputs[1][1].item() > 0):
         return ("unsupported", "training_mode=true: the expected output is a "
                 "random draw; the importer maps it to nr.dropout, which drops "
                 "only under the training transform", None, None, None)

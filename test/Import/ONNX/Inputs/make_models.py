@@ -63,3 +63,14 @@ save("bn_dropout", [
      numpy_helper.from_array(np.array(0.2, np.float32), "ratio"),
      numpy_helper.from_array(np.array(True), "train")], opset=15)
 np.save(os.path.join(out, "bn_x.npy"), rng.standard_normal((1, c, 4, 4)).astype(np.float32))
+
+# Pad in edge and reflect modes on an NHWC-held value (after a Relu on a
+# Conv), checked against numpy.pad in pad-modes.test.
+for mode in ("edge", "reflect"):
+    save("pad_" + mode, [
+        helper.make_node("Conv", ["x", "w1"], ["c"], name="conv"),
+        helper.make_node("Pad", ["c", "p"], ["y"], name="pad", mode=mode),
+    ], [f32("x", [1, 2, 5, 6])], [f32("y", [1, 2, 8, 7])],
+        [init("w1", np.eye(2).reshape(2, 2, 1, 1)),
+         numpy_helper.from_array(np.array([0, 0, 2, 0, 0, 0, 1, 1], np.int64), "p")])
+np.save(os.path.join(out, "pad_x.npy"), rng.standard_normal((1, 2, 5, 6)).astype(np.float32))
