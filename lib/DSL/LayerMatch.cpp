@@ -367,7 +367,7 @@ std::optional<LayerSite> netrewrite::dsl::matchLayer(LayerKind kind,
 bool netrewrite::dsl::satisfies(const LayerSite &site,
                                 const LayerPattern &pattern) {
   const LayerAttrs &want = pattern.attrs, &have = site.attrs;
-  if (pattern.nameGlob && !pattern.nameGlob->match(site.name))
+  if (pattern.nameGlob && !pattern.nameGlob->glob.match(site.name))
     return false;
   auto ok = [](const auto &w, const auto &h) { return !w || w == h; };
   return ok(want.act, have.act) && ok(want.kernel, have.kernel) &&

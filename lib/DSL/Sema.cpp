@@ -162,7 +162,7 @@ LogicalResult Sema::checkRule(const RuleAST &ast, Rule &rule) {
                << "layer '" << alt.name
                << "' appears twice among the alternatives; write one rule "
                   "per variant";
-    LayerPattern pattern{*kind, {}, std::nullopt, "", alt.loc};
+    LayerPattern pattern{*kind, {}, nullptr, alt.loc};
     llvm::StringSet<> declared;
     if (failed(checkLayer(alt, *kind, Role::Match, pattern.attrs, &pattern,
                           {}, &declared)))
@@ -354,14 +354,16 @@ LogicalResult Sema::checkLayer(const LayerAST &ast, LayerKind kind, Role role,
         return emitError(value.loc)
                << "'name' expects a glob string like \"block_1*\", got "
                << describeValue(value);
-      auto glob = llvm::GlobPattern::create(value.text);
+      auto nameGlob = std::make_shared<NameGlob>();
+      nameGlob->text = value.text;
+      auto glob = llvm::GlobPattern::create(nameGlob->text);
       if (!glob) {
         std::string msg = llvm::toString(glob.takeError());
         return emitError(value.loc)
                << "invalid glob \"" << value.text << "\": " << msg;
       }
-      pattern->nameGlob = std::move(*glob);
-      pattern->nameGlobText = value.text;
+      nameGlob->glob = std::move(*glob);
+      pattern->nameGlob = std::move(nameGlob);
       continue;
     }
 
@@ -547,7 +549,7 @@ void netrewrite::dsl::printRule(const Rule &rule, llvm::raw_ostream &os) {
         LayerAttrs attrs = alt.attrs;
         printLayerAttrs(alt.kind, attrs, os);
         if (alt.nameGlob)
-          os << "{name=\"" << alt.nameGlobText << "\"}";
+          os << "{name=\"" << alt.nameGlob->text << "\"}";
       },
       " | ");
   os << " -> ";

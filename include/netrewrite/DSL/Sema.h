@@ -19,6 +19,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/GlobPattern.h"
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -36,11 +37,17 @@ struct LayerAttrs {
   std::optional<double> epsilon, momentum, rate;
 };
 
+/// A `name="block_1*"` constraint. llvm::GlobPattern keeps a StringRef to
+/// its pattern text, so both live together on the heap, shared by copies.
+struct NameGlob {
+  std::string text;
+  llvm::GlobPattern glob;
+};
+
 struct LayerPattern {
   LayerKind kind;
   LayerAttrs attrs;
-  std::optional<llvm::GlobPattern> nameGlob;
-  std::string nameGlobText;
+  std::shared_ptr<const NameGlob> nameGlob;
   mlir::Location loc;
 };
 
