@@ -85,8 +85,10 @@ Token Lexer::lexNumber(Token tok) {
     std::string b = buffer.slice(secondStart, pos).str();
     tok.text = buffer.slice(start, pos).str();
     if (a.size() > 9 || b.size() > 9 || isIdentStart(peek())) {
+      while (isIdentStart(peek()) || isDigit(peek()))
+        advance();
       tok.kind = TokenKind::Error;
-      tok.text = "malformed size '" + tok.text + "'";
+      tok.text = "malformed size '" + buffer.slice(start, pos).str() + "'";
       return tok;
     }
     tok.kind = TokenKind::Pair;
@@ -112,8 +114,10 @@ Token Lexer::lexNumber(Token tok) {
   }
   tok.text = buffer.slice(start, pos).str();
   if (isIdentStart(peek())) {
+    while (isIdentStart(peek()) || isDigit(peek()))
+      advance();
     tok.kind = TokenKind::Error;
-    tok.text = "malformed number '" + tok.text + peek() + "...'";
+    tok.text = "malformed number '" + buffer.slice(start, pos).str() + "'";
     return tok;
   }
   errno = 0;

@@ -237,7 +237,7 @@ LogicalResult Sema::checkRule(const RuleAST &ast, Rule &rule) {
       if (info.has(LF_Preserving) && !info.has(LF_MultiInput))
         continue;
       InFlightDiagnostic diag =
-          emitError(ast.action == RuleAST::Delete ? ast.actionLoc : ast.loc);
+          emitError(ast.actionLoc);
       if (ast.action == RuleAST::Delete)
         diag << "cannot delete '" << info.spelling << "'";
       else
