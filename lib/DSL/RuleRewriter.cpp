@@ -301,7 +301,10 @@ void netrewrite::dsl::reportRules(Operation *root, const RuleSet &rules,
             std::optional<LayerKind> kind = itemKind(item, *site);
             if (!kind)
               continue;
-            added.push_back(getLayerInfo(*kind).spelling.str());
+            added.push_back(getLayerInfo(*kind).spelling.str() +
+                            (item.role == ReplacementItem::Capture
+                                 ? " (moved)"
+                                 : ""));
             siteParams += countNewParameters(*kind, type);
           }
         };

@@ -100,7 +100,7 @@ FailureOr<RuleSet> Sema::run(const FileAST &file, StringRef filename,
                  : ValueAST::Float;
     v.number = value;
     llvm::SmallString<16> text;
-    llvm::raw_svector_ostream(text) << value;
+    llvm::raw_svector_ostream(text) << llvm::format("%g", value);
     v.text = text.str().str();
   }
 
