@@ -13,7 +13,10 @@ Parser::Parser(StringRef buffer, StringRef filename, MLIRContext *context)
   consume();
 }
 
-void Parser::consume() { tok = lexer.next(); }
+void Parser::consume() {
+  prevEnd = tok.end;
+  tok = lexer.next();
+}
 
 Location Parser::loc(const Token &t) const {
   return FileLineColLoc::get(filename, t.line, t.col);
@@ -136,7 +139,7 @@ LogicalResult Parser::parseRule(FileAST &file) {
       consume();
     } while (true);
   }
-  size_t end = tok.offset;
+  size_t end = prevEnd;
   if (tok.kind == TokenKind::Semicolon) {
     end = tok.end;
     consume();

@@ -508,7 +508,7 @@ void netrewrite::dsl::printLayerAttrs(LayerKind kind, const LayerAttrs &a,
   };
   auto num = [](double v) {
     std::string s;
-    llvm::raw_string_ostream(s) << v;
+    llvm::raw_string_ostream(s) << llvm::format("%g", v);
     return s;
   };
   auto size = [](Size2 s) {

@@ -60,6 +60,7 @@ private:
   llvm::StringRef buffer;
   Lexer lexer;
   Token tok;
+  size_t prevEnd = 0; // end of the last consumed token
   mlir::StringAttr filename;
 };
 
