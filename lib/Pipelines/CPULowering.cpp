@@ -17,7 +17,8 @@ using namespace mlir;
 
 static constexpr llvm::StringLiteral kCPUPipeline =
     // Evaluation semantics for nr, then TOSA -> linalg/arith/tensor.
-    "func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
+    "netrewrite-strip-param-attrs,"
+    " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
     " tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
     " canonicalize),"
     // Fuse elementwise chains before buffers exist.

@@ -190,19 +190,19 @@ void BuildTrainStepPass::runOnOperation() {
                  .Case("adamw", Optimizer::AdamW)
                  .Default(std::nullopt);
   if (!opt) {
-    module.emitError("unknown optimizer '")
+    emitError(module.getLoc(), "unknown optimizer '")
         << optimizer
         << "' (expected sgd, momentum, nesterov, rmsprop, adam or adamw)";
     return signalPassFailure();
   }
   forward = module.lookupSymbol<func::FuncOp>(functionName);
   if (!forward || forward.isExternal()) {
-    module.emitError("no function '@") << functionName << "' with a body";
+    emitError(module.getLoc(), "no function '@") << functionName << "' with a body";
     return signalPassFailure();
   }
   for (StringRef taken : {"train_step", "loss_and_grad"})
     if (module.lookupSymbol(taken)) {
-      module.emitError("the module already has a symbol '@") << taken << "'";
+      emitError(module.getLoc(), "the module already has a symbol '@") << taken << "'";
       return signalPassFailure();
     }
 
@@ -216,14 +216,14 @@ void BuildTrainStepPass::runOnOperation() {
     if (!name)
       break;
     if (!kind || !type || !type.hasStaticShape()) {
-      forward.emitError("parameter #") << i << " needs 'nr.kind' and a static "
+      emitError(forward.getLoc(), "parameter #") << i << " needs 'nr.kind' and a static "
                                        << "tensor type";
       return signalPassFailure();
     }
     params.push_back({name.getValue(), kind.getValue(), type});
   }
   if (params.size() + 1 != numArgs) {
-    forward.emitError("expected '@")
+    emitError(forward.getLoc(), "expected '@")
         << functionName
         << "(params..., x)' with the parameters marked 'nr.param' "
            "(run --netrewrite-extract-params first)";
@@ -234,7 +234,7 @@ void BuildTrainStepPass::runOnOperation() {
                         : nullptr;
   if (!logitsType || logitsType.getRank() != 2 ||
       !logitsType.hasStaticShape() || !logitsType.getElementType().isF32()) {
-    forward.emitError("'@") << functionName
+    emitError(forward.getLoc(), "'@") << functionName
                             << "' must return one tensor<BxKxf32> of logits";
     return signalPassFailure();
   }
@@ -376,6 +376,12 @@ void BuildTrainStepPass::runOnOperation() {
   SmallVector<Value> returned{loss};
   returned.append(*grads);
   gradFn.getBody().front().getTerminator()->setOperands(returned);
+  for (unsigned i = 0; i < params.size(); ++i)
+    gradFn.setArgAttrs(i, forward.getArgAttrDict(i));
+  gradFn.setArgAttrs(gx, strAttr("nr.io", "x"));
+  gradFn.setArgAttrs(gx + 1, strAttr("nr.io", "labels"));
+  gradFn.setArgAttrs(gx + 2, strAttr("nr.io", "hyper"));
+  gradFn.setResultAttrs(0, strAttr("nr.io", "loss"));
   for (auto [k, i] : llvm::enumerate(trainable))
     gradFn.setResultAttrs(k + 1, strAttr("nr.grad", params[i].name));
 }

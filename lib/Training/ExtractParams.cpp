@@ -142,17 +142,17 @@ struct ExtractParamsPass
     ModuleOp module = getOperation();
     auto func = module.lookupSymbol<func::FuncOp>(functionName);
     if (!func || func.isExternal()) {
-      module.emitError("no function '@") << functionName << "' with a body";
+      emitError(module.getLoc(), "no function '@") << functionName << "' with a body";
       return signalPassFailure();
     }
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       if (func.getArgAttr(i, "nr.param")) {
-        func.emitError("'@") << functionName
+        emitError(func.getLoc(), "'@") << functionName
                              << "' already has parameters (the pass ran twice?)";
         return signalPassFailure();
       }
     if (module.lookupSymbol("init_params")) {
-      module.emitError("the module already has a symbol '@init_params'");
+      emitError(module.getLoc(), "the module already has a symbol '@init_params'");
       return signalPassFailure();
     }
 
@@ -160,7 +160,7 @@ struct ExtractParamsPass
     for (const std::string &text : freeze) {
       auto glob = llvm::GlobPattern::create(text);
       if (!glob) {
-        module.emitError("bad freeze glob '")
+        emitError(module.getLoc(), "bad freeze glob '")
             << text << "': " << llvm::toString(glob.takeError());
         return signalPassFailure();
       }
@@ -219,9 +219,8 @@ struct ExtractParamsPass
 
     // Leading arguments replace the uses; the chain of reshapes/transposes
     // between constant and use is cloned onto the argument.
-    SmallVector<unsigned> positions(uses.size());
-    for (unsigned i = 0; i < uses.size(); ++i)
-      positions[i] = i;
+    // Indices refer to the original arguments: all go before the first.
+    SmallVector<unsigned> positions(uses.size(), 0);
     SmallVector<DictionaryAttr> argAttrs;
     SmallVector<Location> locs;
     for (Use &u : uses) {

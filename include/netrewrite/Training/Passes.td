@@ -73,4 +73,14 @@ def BuildTrainStep : Pass<"netrewrite-build-train-step", "mlir::ModuleOp"> {
     "mlir::tensor::TensorDialect", "nr::NRDialect"];
 }
 
+def StripParamAttrs : Pass<"netrewrite-strip-param-attrs", "mlir::ModuleOp"> {
+  let summary = "Drop the nr.* argument and result attributes of functions";
+  let description = [{
+    The names and kinds that the training transform puts on arguments and
+    results are for tools that read the module (the runtime, reports); LLVM
+    IR translation does not know them and warns. Lowering pipelines run this
+    first.
+  }];
+}
+
 #endif // NETREWRITE_TRAINING_PASSES_TD
