@@ -97,6 +97,7 @@ def main():
     ap.add_argument("--rtol", type=float, default=2e-2)
     ap.add_argument("--atol", type=float, default=2e-4)
     ap.add_argument("--hyper", default="0,1,0,0,0,0,7,0")
+    ap.add_argument("--param-std", type=float, default=0.5)
     opts = ap.parse_args()
 
     text = open(opts.module).read()
@@ -110,7 +111,7 @@ def main():
         if name.endswith("moving_variance"):
             params.append(rng.uniform(0.5, 1.5, shape))
         else:
-            params.append(rng.normal(0.0, 0.5, shape))
+            params.append(rng.normal(0.0, opts.param_std, shape))
     x_shape, y_shape = args[-3][0], args[-2][0]
     x = rng.normal(0.0, 1.0, x_shape)
     labels = np.eye(y_shape[1])[rng.integers(0, y_shape[1], y_shape[0])]
