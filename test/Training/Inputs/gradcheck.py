@@ -99,6 +99,9 @@ def main():
     ap.add_argument("--hyper", default="0,1,0,0,0,0,7,0")
     ap.add_argument("--param-std", type=float, default=0.5)
     ap.add_argument("--directions", type=int, default=3)
+    ap.add_argument("--zero", action="append", default=[],
+                    help="parameter whose gradient must vanish (e.g. a bias "
+                         "in front of a batch norm or a softmax)")
     opts = ap.parse_args()
 
     text = open(opts.module).read()
@@ -164,9 +167,14 @@ def main():
                 shown = (analytic, numeric)
                 if not ok:
                     break
-        good = worst and meaningful
+        if names[i] in opts.zero:
+            # Invariance (shift before BN/softmax): both must be ~0.
+            good = worst and not meaningful
+            status = "ok   (zero)" if good else "FAIL (expected zero)"
+        else:
+            good = worst and meaningful
+            status = "ok  " if good else "FAIL" if meaningful else "FAIL (too small to check)"
         failures += not good
-        status = "ok  " if good else "FAIL" if meaningful else "FAIL (too small to check)"
         print("gradcheck: %-28s %s analytic %+.6e numeric %+.6e" %
               (names[i], status, shown[0], shown[1]))
     if failures:
