@@ -7,6 +7,9 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   clang-22
   cmake
+  dataset-fashion-mnist
+  gnuplot-nox
+  graphviz
   libclang-rt-22-dev
   libhdf5-dev
   libmlir-22-dev

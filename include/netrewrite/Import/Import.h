@@ -1,0 +1,49 @@
+//===- Import.h - Model importers' entry points ------------------*- C++ -*-===//
+//
+// Every importer produces a module with `func.func @forward` in TOSA + nr:
+// NHWC inside, the source model's layout and shapes at the boundary, weights
+// as dense_resource blobs, every op located at its source layer (NameLoc).
+// Errors are reported through MLIR's diagnostic engine (name the file, the
+// node/layer and, for ONNX, the opset) and the importer returns null.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NETREWRITE_IMPORT_IMPORT_H
+#define NETREWRITE_IMPORT_IMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace netrewrite {
+
+enum class ModelFormat { Unknown, ONNX, TFJS, KerasH5, Keras3 };
+
+/// "onnx", "tfjs", "keras" (.h5), "keras3" (.keras) -> format; Unknown else.
+ModelFormat parseModelFormat(llvm::StringRef name);
+/// Guesses the format from the file's extension and first bytes.
+ModelFormat guessModelFormat(llvm::StringRef path);
+
+struct ImportOptions {
+  /// Fixes the input shape (in the source model's own layout, e.g. NCHW for
+  /// ONNX, NHWC for Keras). Empty: dynamic dimensions default to 1.
+  std::vector<int64_t> inputShape;
+};
+
+mlir::OwningOpRef<mlir::ModuleOp> importONNX(llvm::StringRef path,
+                                             const ImportOptions &options,
+                                             mlir::MLIRContext *context);
+
+/// TFJS layers `model.json` (+ weight shards), legacy Keras `.h5`, and
+/// Keras 3 `.keras`.
+mlir::OwningOpRef<mlir::ModuleOp> importKeras(llvm::StringRef path,
+                                              ModelFormat format,
+                                              const ImportOptions &options,
+                                              mlir::MLIRContext *context);
+
+} // namespace netrewrite
+
+#endif // NETREWRITE_IMPORT_IMPORT_H

@@ -1,0 +1,152 @@
+//===- TosaBuilder.h - Layer-level construction of TOSA + nr ----*- C++ -*-===//
+//
+// The importers describe networks layer by layer; this builder turns each
+// layer into TOSA (and nr) ops with static shapes, NHWC activations, OHWI
+// conv weights, HWCM depthwise weights and [K, N] dense weights, stamping
+// every op with the source layer's name as a NameLoc. It hides the MLIR 22
+// TOSA details (zero-point and shift operands, !tosa.shape operands,
+// same-rank broadcasting) so importers read like the model they import.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NETREWRITE_IMPORT_TOSABUILDER_H
+#define NETREWRITE_IMPORT_TOSABUILDER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/ArrayRef.h"
+
+#include <array>
+
+namespace netrewrite::importer {
+
+/// Explicit padding of a 2-D window op: top, bottom, left, right.
+using Pad4 = std::array<int64_t, 4>;
+/// A 2-D pair: (height, width).
+using HW = std::array<int64_t, 2>;
+
+class TosaBuilder {
+public:
+  explicit TosaBuilder(mlir::OpBuilder &builder) : b(builder) {}
+
+  /// Every op built after this call carries `NameLoc(name)`.
+  void setLayer(llvm::StringRef name);
+  mlir::Location loc() const { return currentLoc; }
+  mlir::OpBuilder &builder() { return b; }
+
+  static llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
+  static mlir::RankedTensorType f32(llvm::ArrayRef<int64_t> shape,
+                                    mlir::MLIRContext *ctx);
+
+  // ----- Constants ---------------------------------------------------------
+  /// A float32 constant held as a `dense_resource` blob named `<layer>/<what>`
+  /// (the blob owns a copy of `data`).
+  mlir::Value weight(llvm::StringRef what, llvm::ArrayRef<int64_t> shape,
+                     llvm::ArrayRef<float> data);
+  /// A small inline constant (splat).
+  mlir::Value splat(float value, llvm::ArrayRef<int64_t> shape);
+  /// A small inline constant with explicit values.
+  mlir::Value dense(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
+
+  // ----- Convolutions and dense ----------------------------------------------
+  /// x: NHWC, w: OHWI, bias: [O] or null (zeros).
+  mlir::Value conv2d(mlir::Value x, mlir::Value w, mlir::Value bias, Pad4 pad,
+                     HW stride, HW dilation);
+  /// x: NHWC, w: HWCM (C input channels, M multiplier), bias: [C*M] or null.
+  mlir::Value depthwiseConv2d(mlir::Value x, mlir::Value w, mlir::Value bias,
+                              Pad4 pad, HW stride, HW dilation);
+  /// x: NHWC, w: OHWI, out_pad as TOSA's (top, bottom, left, right), bias: [O]
+  /// or null.
+  mlir::Value transposeConv2d(mlir::Value x, mlir::Value w, mlir::Value bias,
+                              Pad4 outPad, HW stride);
+  /// Batched or plain matrix product with numpy semantics for rank 2 and 3
+  /// (a: [.., M, K], b: [.., K, N]); higher ranks are flattened to 3-D.
+  mlir::Value matmul(mlir::Value a, mlir::Value b);
+  /// x: [N, K], w: [K, N'] , bias: [N'] or null.
+  mlir::Value dense(mlir::Value x, mlir::Value w, mlir::Value bias);
+
+  // ----- Elementwise (numpy broadcasting; ranks are equalised) ---------------
+  mlir::Value add(mlir::Value a, mlir::Value b);
+  mlir::Value sub(mlir::Value a, mlir::Value b);
+  mlir::Value mul(mlir::Value a, mlir::Value b);
+  mlir::Value div(mlir::Value a, mlir::Value b);
+  mlir::Value maximum(mlir::Value a, mlir::Value b);
+  mlir::Value minimum(mlir::Value a, mlir::Value b);
+  mlir::Value pow(mlir::Value a, mlir::Value b);
+  mlir::Value clamp(mlir::Value x, float lo, float hi);
+  mlir::Value relu(mlir::Value x);
+  mlir::Value sigmoid(mlir::Value x);
+  mlir::Value tanh(mlir::Value x);
+  mlir::Value exp(mlir::Value x);
+  mlir::Value log(mlir::Value x);
+  mlir::Value abs(mlir::Value x);
+  mlir::Value neg(mlir::Value x);
+  mlir::Value reciprocal(mlir::Value x);
+  mlir::Value sqrt(mlir::Value x);
+  mlir::Value rsqrt(mlir::Value x);
+  mlir::Value erf(mlir::Value x);
+  /// max(x, alpha * x) for 0 <= alpha <= 1.
+  mlir::Value leakyRelu(mlir::Value x, float alpha);
+  /// clamp(alpha * x + beta, 0, 1).
+  mlir::Value hardSigmoid(mlir::Value x, float alpha, float beta);
+  /// x * clamp(x + 3, 0, 6) / 6.
+  mlir::Value hardSwish(mlir::Value x);
+  /// Multiplies by a scalar constant.
+  mlir::Value scale(mlir::Value x, float factor);
+
+  // ----- Pooling and reductions ------------------------------------------
+  mlir::Value maxPool2d(mlir::Value x, HW kernel, HW stride, Pad4 pad);
+  /// TOSA's average excludes padded elements from the count; with
+  /// `countIncludePad` the padding is made explicit zeros first.
+  mlir::Value avgPool2d(mlir::Value x, HW kernel, HW stride, Pad4 pad,
+                        bool countIncludePad = false);
+  /// Mean over H and W of NHWC; keeps [N, 1, 1, C] when `keepDims`.
+  mlir::Value globalAvgPool(mlir::Value x, bool keepDims);
+  mlir::Value reduceSum(mlir::Value x, int64_t axis);  ///< keeps the axis
+  mlir::Value reduceMax(mlir::Value x, int64_t axis);  ///< keeps the axis
+  mlir::Value reduceMean(mlir::Value x, int64_t axis); ///< keeps the axis
+  /// exp(x - max) / sum, along `axis`.
+  mlir::Value softmax(mlir::Value x, int64_t axis);
+
+  // ----- Data movement ---------------------------------------------------
+  mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape);
+  mlir::Value transpose(mlir::Value x, llvm::ArrayRef<int32_t> perms);
+  mlir::Value concat(llvm::ArrayRef<mlir::Value> inputs, int64_t axis);
+  /// `padding` holds (before, after) per axis: 2 * rank values.
+  mlir::Value pad(mlir::Value x, llvm::ArrayRef<int64_t> padding, float value);
+  mlir::Value slice(mlir::Value x, llvm::ArrayRef<int64_t> start,
+                    llvm::ArrayRef<int64_t> size);
+  mlir::Value tile(mlir::Value x, llvm::ArrayRef<int64_t> multiples);
+  /// NCHW <-> NHWC for rank-4 tensors.
+  mlir::Value nchwToNhwc(mlir::Value x);
+  mlir::Value nhwcToNchw(mlir::Value x);
+
+  // ----- nr layers --------------------------------------------------------
+  mlir::Value batchNorm(mlir::Value x, mlir::Value gamma, mlir::Value beta,
+                        mlir::Value mean, mlir::Value var, float epsilon,
+                        float momentum);
+  mlir::Value dropout(mlir::Value x, float rate, int64_t seed = 0);
+
+  /// Equalises ranks by reshaping the lower-rank operand with leading 1s.
+  std::pair<mlir::Value, mlir::Value> broadcastRanks(mlir::Value a,
+                                                     mlir::Value b);
+  /// The numpy broadcast shape of two equal-rank shapes, or failure.
+  static mlir::FailureOr<llvm::SmallVector<int64_t>>
+  broadcastShape(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+
+private:
+  mlir::Value zeroPoint();
+  mlir::Value shift();
+  mlir::Value constShape(llvm::ArrayRef<int64_t> shape);
+  template <typename OpTy> mlir::Value unary(mlir::Value x);
+  template <typename OpTy> mlir::Value binary(mlir::Value a, mlir::Value b);
+
+  mlir::OpBuilder &b;
+  mlir::Location currentLoc = b.getUnknownLoc();
+  std::string currentLayer;
+};
+
+} // namespace netrewrite::importer
+
+#endif // NETREWRITE_IMPORT_TOSABUILDER_H

@@ -1,0 +1,428 @@
+//===- TosaBuilder.cpp - Layer-level construction of TOSA + nr ------------===//
+
+#include "netrewrite/Import/TosaBuilder.h"
+#include "netrewrite/Dialect/NR/NR.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace netrewrite::importer;
+
+void TosaBuilder::setLayer(StringRef name) {
+  currentLayer = name.str();
+  currentLoc = NameLoc::get(b.getStringAttr(name));
+}
+
+ArrayRef<int64_t> TosaBuilder::shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+RankedTensorType TosaBuilder::f32(ArrayRef<int64_t> shape, MLIRContext *ctx) {
+  return RankedTensorType::get(shape, Float32Type::get(ctx));
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::weight(StringRef what, ArrayRef<int64_t> shape,
+                          ArrayRef<float> data) {
+  auto type = f32(shape, b.getContext());
+  std::string blobName = currentLayer.empty() ? what.str()
+                                              : currentLayer + "/" + what.str();
+  // The blob manager makes the key unique if two layers share a name.
+  auto attr = DenseResourceElementsAttr::get(
+      type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(data));
+  return tosa::ConstOp::create(b, currentLoc, type, attr);
+}
+
+Value TosaBuilder::splat(float value, ArrayRef<int64_t> shape) {
+  auto type = f32(shape, b.getContext());
+  return tosa::ConstOp::create(b, currentLoc, type,
+                               DenseElementsAttr::get(type, value));
+}
+
+Value TosaBuilder::dense(ArrayRef<int64_t> shape, ArrayRef<float> data) {
+  auto type = f32(shape, b.getContext());
+  return tosa::ConstOp::create(b, currentLoc, type,
+                               DenseElementsAttr::get(type, data));
+}
+
+Value TosaBuilder::zeroPoint() { return splat(0.0f, {1}); }
+
+Value TosaBuilder::shift() {
+  auto type = RankedTensorType::get({1}, b.getI8Type());
+  return tosa::ConstOp::create(
+      b, currentLoc, type, DenseElementsAttr::get(type, b.getI8IntegerAttr(0)));
+}
+
+Value TosaBuilder::constShape(ArrayRef<int64_t> shape) {
+  ImplicitLocOpBuilder ib(currentLoc, b);
+  return tosa::getTosaConstShape(ib, shape);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolutions and dense
+//===----------------------------------------------------------------------===//
+
+/// Output size of a strided, dilated, padded window along one axis.
+static int64_t windowOut(int64_t in, int64_t k, int64_t stride,
+                         int64_t dilation, int64_t padBefore,
+                         int64_t padAfter) {
+  return (in + padBefore + padAfter - (k - 1) * dilation - 1) / stride + 1;
+}
+
+Value TosaBuilder::conv2d(Value x, Value w, Value bias, Pad4 pad, HW stride,
+                          HW dilation) {
+  ArrayRef<int64_t> in = shapeOf(x), ws = shapeOf(w);
+  if (!bias)
+    bias = splat(0.0f, {ws[0]});
+  SmallVector<int64_t> out = {
+      in[0], windowOut(in[1], ws[1], stride[0], dilation[0], pad[0], pad[1]),
+      windowOut(in[2], ws[2], stride[1], dilation[1], pad[2], pad[3]), ws[0]};
+  Value zp = zeroPoint();
+  return tosa::Conv2DOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())},
+      ValueRange{x, w, bias, zp, zp},
+      {b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad)),
+       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
+       b.getNamedAttr("dilation", b.getDenseI64ArrayAttr(dilation)),
+       b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
+}
+
+Value TosaBuilder::depthwiseConv2d(Value x, Value w, Value bias, Pad4 pad,
+                                   HW stride, HW dilation) {
+  ArrayRef<int64_t> in = shapeOf(x), ws = shapeOf(w);
+  int64_t channels = ws[2] * ws[3];
+  if (!bias)
+    bias = splat(0.0f, {channels});
+  SmallVector<int64_t> out = {
+      in[0], windowOut(in[1], ws[0], stride[0], dilation[0], pad[0], pad[1]),
+      windowOut(in[2], ws[1], stride[1], dilation[1], pad[2], pad[3]),
+      channels};
+  Value zp = zeroPoint();
+  return tosa::DepthwiseConv2DOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())},
+      ValueRange{x, w, bias, zp, zp},
+      {b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad)),
+       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
+       b.getNamedAttr("dilation", b.getDenseI64ArrayAttr(dilation)),
+       b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
+}
+
+Value TosaBuilder::transposeConv2d(Value x, Value w, Value bias, Pad4 outPad,
+                                   HW stride) {
+  ArrayRef<int64_t> in = shapeOf(x), ws = shapeOf(w);
+  if (!bias)
+    bias = splat(0.0f, {ws[0]});
+  // TOSA: out = (in - 1) * stride + out_pad_before + out_pad_after + k.
+  SmallVector<int64_t> out = {
+      in[0], (in[1] - 1) * stride[0] + outPad[0] + outPad[1] + ws[1],
+      (in[2] - 1) * stride[1] + outPad[2] + outPad[3] + ws[2], ws[0]};
+  Value zp = zeroPoint();
+  return tosa::TransposeConv2DOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())},
+      ValueRange{x, w, bias, zp, zp},
+      {b.getNamedAttr("out_pad", b.getDenseI64ArrayAttr(outPad)),
+       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
+       b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
+}
+
+Value TosaBuilder::matmul(Value a, Value bm) {
+  ArrayRef<int64_t> as = shapeOf(a), bs = shapeOf(bm);
+  int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+  SmallVector<int64_t> batchA(as.begin(), as.end() - 2),
+      batchB(bs.begin(), bs.end() - 2);
+  // Broadcast batch dimensions numpy-style.
+  size_t rank = std::max(batchA.size(), batchB.size());
+  batchA.insert(batchA.begin(), rank - batchA.size(), 1);
+  batchB.insert(batchB.begin(), rank - batchB.size(), 1);
+  SmallVector<int64_t> batch = *broadcastShape(batchA, batchB);
+  int64_t flat = 1;
+  for (int64_t d : batch)
+    flat *= d;
+  auto to3d = [&](Value v, ArrayRef<int64_t> vb, int64_t r, int64_t c) {
+    SmallVector<int64_t> full(vb.begin(), vb.end());
+    full.push_back(r);
+    full.push_back(c);
+    Value t = reshape(v, full);
+    if (vb != ArrayRef<int64_t>(batch)) {
+      SmallVector<int64_t> mult;
+      for (auto [have, want] : llvm::zip(vb, batch))
+        mult.push_back(want / have);
+      mult.append({1, 1});
+      t = tile(t, mult);
+    }
+    return reshape(t, {flat, r, c});
+  };
+  Value a3 = to3d(a, batchA, m, k), b3 = to3d(bm, batchB, k, n);
+  Value zp = zeroPoint();
+  Value prod = tosa::MatMulOp::create(
+      b, currentLoc, TypeRange{f32({flat, m, n}, b.getContext())},
+      ValueRange{a3, b3, zp, zp}, ArrayRef<NamedAttribute>{});
+  SmallVector<int64_t> out = batch;
+  if (as.size() > 1 || bs.size() > 1)
+    out.append({m, n});
+  return reshape(prod, out);
+}
+
+Value TosaBuilder::dense(Value x, Value w, Value bias) {
+  Value y = matmul(x, w);
+  return bias ? add(y, bias) : y;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+TosaBuilder::broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return failure();
+  SmallVector<int64_t> out;
+  for (auto [x, y] : llvm::zip(a, b)) {
+    if (x != y && x != 1 && y != 1)
+      return failure();
+    out.push_back(x == 1 ? y : x);
+  }
+  return out;
+}
+
+std::pair<Value, Value> TosaBuilder::broadcastRanks(Value a, Value bv) {
+  auto lift = [&](Value v, size_t rank) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    if (s.size() >= rank)
+      return v;
+    SmallVector<int64_t> shape(rank - s.size(), 1);
+    shape.append(s.begin(), s.end());
+    return reshape(v, shape);
+  };
+  size_t rank = std::max(shapeOf(a).size(), shapeOf(bv).size());
+  return {lift(a, rank), lift(bv, rank)};
+}
+
+template <typename OpTy> Value TosaBuilder::binary(Value a, Value bv) {
+  auto [x, y] = broadcastRanks(a, bv);
+  auto shape = broadcastShape(shapeOf(x), shapeOf(y));
+  assert(succeeded(shape) && "importer must check broadcast compatibility");
+  auto type = f32(*shape, b.getContext());
+  if constexpr (std::is_same_v<OpTy, tosa::MulOp>)
+    return tosa::MulOp::create(b, currentLoc, type, x, y, shift());
+  else
+    return OpTy::create(b, currentLoc, type, x, y);
+}
+
+template <typename OpTy> Value TosaBuilder::unary(Value x) {
+  return OpTy::create(b, currentLoc, x.getType(), x);
+}
+
+Value TosaBuilder::add(Value a, Value bv) { return binary<tosa::AddOp>(a, bv); }
+Value TosaBuilder::sub(Value a, Value bv) { return binary<tosa::SubOp>(a, bv); }
+Value TosaBuilder::mul(Value a, Value bv) { return binary<tosa::MulOp>(a, bv); }
+Value TosaBuilder::div(Value a, Value bv) {
+  return mul(a, reciprocal(bv));
+}
+Value TosaBuilder::maximum(Value a, Value bv) {
+  return binary<tosa::MaximumOp>(a, bv);
+}
+Value TosaBuilder::minimum(Value a, Value bv) {
+  return binary<tosa::MinimumOp>(a, bv);
+}
+Value TosaBuilder::pow(Value a, Value bv) { return binary<tosa::PowOp>(a, bv); }
+
+Value TosaBuilder::clamp(Value x, float lo, float hi) {
+  return tosa::ClampOp::create(
+      b, currentLoc, TypeRange{x.getType()}, ValueRange{x},
+      {b.getNamedAttr("min_val", b.getF32FloatAttr(lo)),
+       b.getNamedAttr("max_val", b.getF32FloatAttr(hi))});
+}
+
+Value TosaBuilder::relu(Value x) {
+  return clamp(x, 0.0f, std::numeric_limits<float>::max());
+}
+Value TosaBuilder::sigmoid(Value x) { return unary<tosa::SigmoidOp>(x); }
+Value TosaBuilder::tanh(Value x) { return unary<tosa::TanhOp>(x); }
+Value TosaBuilder::exp(Value x) { return unary<tosa::ExpOp>(x); }
+Value TosaBuilder::log(Value x) { return unary<tosa::LogOp>(x); }
+Value TosaBuilder::abs(Value x) { return unary<tosa::AbsOp>(x); }
+Value TosaBuilder::reciprocal(Value x) { return unary<tosa::ReciprocalOp>(x); }
+Value TosaBuilder::rsqrt(Value x) { return unary<tosa::RsqrtOp>(x); }
+Value TosaBuilder::erf(Value x) { return unary<tosa::ErfOp>(x); }
+Value TosaBuilder::sqrt(Value x) { return reciprocal(rsqrt(x)); }
+Value TosaBuilder::neg(Value x) {
+  Value zp = zeroPoint();
+  return tosa::NegateOp::create(b, currentLoc, TypeRange{x.getType()},
+                                ValueRange{x, zp, zp}, ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::scale(Value x, float factor) {
+  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
+  return mul(x, splat(factor, ones));
+}
+
+Value TosaBuilder::leakyRelu(Value x, float alpha) {
+  return maximum(x, scale(x, alpha));
+}
+
+Value TosaBuilder::hardSigmoid(Value x, float alpha, float beta) {
+  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
+  return clamp(add(scale(x, alpha), splat(beta, ones)), 0.0f, 1.0f);
+}
+
+Value TosaBuilder::hardSwish(Value x) {
+  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
+  Value gate = clamp(add(x, splat(3.0f, ones)), 0.0f, 6.0f);
+  return mul(x, scale(gate, 1.0f / 6.0f));
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and reductions
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::maxPool2d(Value x, HW kernel, HW stride, Pad4 pad) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  SmallVector<int64_t> out = {
+      in[0], windowOut(in[1], kernel[0], stride[0], 1, pad[0], pad[1]),
+      windowOut(in[2], kernel[1], stride[1], 1, pad[2], pad[3]), in[3]};
+  return tosa::MaxPool2dOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange{x},
+      {b.getNamedAttr("kernel", b.getDenseI64ArrayAttr(kernel)),
+       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
+       b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad))});
+}
+
+Value TosaBuilder::avgPool2d(Value x, HW kernel, HW stride, Pad4 pad,
+                             bool countIncludePad) {
+  if (countIncludePad && (pad[0] || pad[1] || pad[2] || pad[3])) {
+    x = this->pad(x, {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}, 0.0f);
+    pad = {0, 0, 0, 0};
+  }
+  ArrayRef<int64_t> in = shapeOf(x);
+  SmallVector<int64_t> out = {
+      in[0], windowOut(in[1], kernel[0], stride[0], 1, pad[0], pad[1]),
+      windowOut(in[2], kernel[1], stride[1], 1, pad[2], pad[3]), in[3]};
+  Value zp = zeroPoint();
+  return tosa::AvgPool2dOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())},
+      ValueRange{x, zp, zp},
+      {b.getNamedAttr("kernel", b.getDenseI64ArrayAttr(kernel)),
+       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
+       b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad)),
+       b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
+}
+
+Value TosaBuilder::globalAvgPool(Value x, bool keepDims) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  Value pooled = avgPool2d(x, {in[1], in[2]}, {1, 1}, {0, 0, 0, 0});
+  return keepDims ? pooled : reshape(pooled, {in[0], in[3]});
+}
+
+template <typename OpTy>
+static Value reduce(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  SmallVector<int64_t> shape(TosaBuilder::shapeOf(x));
+  shape[axis] = 1;
+  return OpTy::create(b, loc, TypeRange{TosaBuilder::f32(shape, b.getContext())},
+                      ValueRange{x},
+                      {b.getNamedAttr("axis", b.getI32IntegerAttr(axis))});
+}
+
+Value TosaBuilder::reduceSum(Value x, int64_t axis) {
+  return reduce<tosa::ReduceSumOp>(b, currentLoc, x, axis);
+}
+Value TosaBuilder::reduceMax(Value x, int64_t axis) {
+  return reduce<tosa::ReduceMaxOp>(b, currentLoc, x, axis);
+}
+Value TosaBuilder::reduceMean(Value x, int64_t axis) {
+  return scale(reduceSum(x, axis), 1.0f / float(shapeOf(x)[axis]));
+}
+
+Value TosaBuilder::softmax(Value x, int64_t axis) {
+  Value shifted = sub(x, reduceMax(x, axis));
+  Value e = exp(shifted);
+  return div(e, reduceSum(e, axis));
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
+  if (shapeOf(x) == shape)
+    return x;
+  return tosa::ReshapeOp::create(b, currentLoc, f32(shape, b.getContext()), x,
+                                 constShape(shape));
+}
+
+Value TosaBuilder::transpose(Value x, ArrayRef<int32_t> perms) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  SmallVector<int64_t> out;
+  for (int32_t p : perms)
+    out.push_back(in[p]);
+  return tosa::TransposeOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange{x},
+      {b.getNamedAttr("perms", b.getDenseI32ArrayAttr(perms))});
+}
+
+Value TosaBuilder::concat(ArrayRef<Value> inputs, int64_t axis) {
+  if (inputs.size() == 1)
+    return inputs[0];
+  SmallVector<int64_t> out(shapeOf(inputs[0]));
+  out[axis] = 0;
+  for (Value v : inputs)
+    out[axis] += shapeOf(v)[axis];
+  return tosa::ConcatOp::create(
+      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange(inputs),
+      {b.getNamedAttr("axis", b.getI32IntegerAttr(axis))});
+}
+
+Value TosaBuilder::pad(Value x, ArrayRef<int64_t> padding, float value) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  SmallVector<int64_t> out;
+  for (size_t i = 0; i < in.size(); ++i)
+    out.push_back(in[i] + padding[2 * i] + padding[2 * i + 1]);
+  return tosa::PadOp::create(b, currentLoc, TypeRange{f32(out, b.getContext())},
+                             ValueRange{x, constShape(padding), splat(value, {1})},
+                             ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::slice(Value x, ArrayRef<int64_t> start,
+                         ArrayRef<int64_t> size) {
+  return tosa::SliceOp::create(b, currentLoc,
+                               TypeRange{f32(size, b.getContext())},
+                               ValueRange{x, constShape(start), constShape(size)},
+                               ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::tile(Value x, ArrayRef<int64_t> multiples) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  SmallVector<int64_t> out;
+  for (auto [d, m] : llvm::zip(in, multiples))
+    out.push_back(d * m);
+  return tosa::TileOp::create(b, currentLoc, TypeRange{f32(out, b.getContext())},
+                              ValueRange{x, constShape(multiples)},
+                              ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::nchwToNhwc(Value x) { return transpose(x, {0, 2, 3, 1}); }
+Value TosaBuilder::nhwcToNchw(Value x) { return transpose(x, {0, 3, 1, 2}); }
+
+//===----------------------------------------------------------------------===//
+// nr layers
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::batchNorm(Value x, Value gamma, Value beta, Value mean,
+                             Value var, float epsilon, float momentum) {
+  return netrewrite::nr::BatchNormOp::create(
+      b, currentLoc, x.getType(), x, gamma, beta, mean, var,
+      b.getF32FloatAttr(epsilon), b.getF32FloatAttr(momentum));
+}
+
+Value TosaBuilder::dropout(Value x, float rate, int64_t seed) {
+  return netrewrite::nr::DropoutOp::create(b, currentLoc, x.getType(), x,
+                                           b.getF32FloatAttr(rate),
+                                           b.getI64IntegerAttr(seed));
+}
