@@ -16,7 +16,7 @@
 // PARAMS-SAME: nr.kind = "state", nr.param = "bn2/moving_mean"
 // PARAMS-LABEL: func.func @forward(
 // PARAMS-SAME: %arg0: tensor<3x3x3x2xf32> {nr.kind = "trainable", nr.param = "conv1/kernel"}
-// PARAMS: nr.batch_norm %{{.*}}, %arg1, %arg2, %arg3, %arg4
+// PARAMS: nr.batch_norm %{{.*}}, %arg2, %arg3, %arg4, %arg5
 
 // CHECK: gradcheck: conv1/kernel ok
 // CHECK: gradcheck: conv1/bias ok (zero)

@@ -12,7 +12,7 @@
 // CHECK: gradcheck: csum/kernel ok
 // CHECK: gradcheck: crmax/kernel ok
 // CHECK: gradcheck: head/kernel ok
-// CHECK: gradcheck: all 6 gradients OK
+// CHECK: gradcheck: all 11 gradients OK
 
 func.func @forward(%x: tensor<2x5x5x2xf32>) -> tensor<2x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

@@ -7,7 +7,7 @@
 // CHECK: gradcheck: a/kernel ok
 // CHECK: gradcheck: b/kernel ok
 // CHECK: gradcheck: head/kernel ok
-// CHECK: gradcheck: all 3 gradients OK
+// CHECK: gradcheck: all 5 gradients OK
 
 func.func @forward(%x: tensor<2x4x4x2xf32>) -> tensor<2x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
