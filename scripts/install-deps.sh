@@ -25,6 +25,7 @@ DEBIAN_PACKAGES=(
   protobuf-compiler
   python3-numpy
   python3-onnx
+  python3-torch
 )
 
 missing=()
