@@ -178,6 +178,7 @@ struct ExtractParamsPass
     llvm::StringSet<> taken;
     unsigned anonymous = 0;
     func.walk([&](Operation *op) {
+      std::optional<std::string> layer;
       for (OpOperand &operand : op->getOpOperands()) {
         auto role = weightRole(op, operand.getOperandNumber());
         if (!role)
@@ -185,16 +186,19 @@ struct ExtractParamsPass
         tosa::ConstOp source = weightSource(operand.get());
         if (!source)
           continue;
-        std::string layer =
-            layerName(op->getLoc())
-                .value_or(("param" + llvm::Twine(anonymous++)).str());
-        std::string name = layer + "/" + role->first.str();
+        // A layer without a NameLoc gets a numbered name, one per op.
+        if (!layer) {
+          layer = layerName(op->getLoc());
+          if (!layer)
+            layer = "param" + std::to_string(anonymous++);
+        }
+        std::string name = *layer + "/" + role->first.str();
         for (unsigned k = 1; !taken.insert(name).second; ++k)
-          name = layer + "/" + role->first.str() + "_" + std::to_string(k);
+          name = *layer + "/" + role->first.str() + "_" + std::to_string(k);
         Kind kind = role->second;
         if (kind == Kind::Trainable &&
             llvm::any_of(globs, [&](const llvm::GlobPattern &g) {
-              return g.match(layer) || g.match(name);
+              return g.match(*layer) || g.match(name);
             }))
           kind = Kind::Frozen;
         uses.push_back({&operand, source, name, kind});
