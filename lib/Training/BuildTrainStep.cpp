@@ -222,7 +222,7 @@ void BuildTrainStepPass::runOnOperation() {
     }
     params.push_back({name.getValue(), kind.getValue(), type});
   }
-  if (params.size() + 1 != numArgs) {
+  if (params.empty() || params.size() + 1 != numArgs) {
     emitError(forward.getLoc(), "expected '@")
         << functionName
         << "(params..., x)' with the parameters marked 'nr.param' "
