@@ -19,7 +19,8 @@ using namespace mlir;
 // the half that the CPU and CUDA pipelines share.
 static constexpr llvm::StringLiteral kTensorToBuffers =
     // Evaluation semantics for nr, then TOSA -> linalg/arith/tensor.
-    "func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
+    "netrewrite-strip-param-attrs,"
+    " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
     " tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
     " canonicalize),"
     // Fuse elementwise chains before buffers exist.
