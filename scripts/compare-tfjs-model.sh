@@ -9,7 +9,7 @@
 #   scripts/compare-tfjs-model.sh \
 #     .cache/npm-keras/models/nsfwjs_inception_v3/model.json 299
 #
-# Needs build/bin (or $BIN) and scripts/fetch-npm-models.sh's .cache/npm-keras.
+# Needs build/bin (or $BIN) and scripts/fetch-npm-keras.sh's .cache/npm-keras.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${BIN:-$ROOT/build/bin}"

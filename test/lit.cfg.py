@@ -19,6 +19,7 @@ config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # Debian's numpy/onnx/torch belong to /usr/bin/python3, not to whatever
 # python3 is first on PATH.
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%nr_bin", config.netrewrite_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
@@ -34,7 +35,7 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # The real Keras model (nsfwjs's MobileNetV2, TFJS layers format) and TFJS as
-# its reference runtime, fetched by scripts/fetch-npm-models.sh (run by
+# its reference runtime, fetched by scripts/fetch-npm-keras.sh (run by
 # scripts/install-deps.sh, hence by `make check`). Tests that need them fail,
 # rather than skip, when they are missing.
 config.substitutions.append(

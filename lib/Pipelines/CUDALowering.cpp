@@ -17,18 +17,7 @@
 using namespace mlir;
 
 std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
-  return
-      // Same front half as the CPU pipeline.
-      "func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
-      " tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
-      " canonicalize),"
-      " func.func(linalg-fuse-elementwise-ops), canonicalize, cse,"
-      " one-shot-bufferize{bufferize-function-boundaries"
-      " function-boundary-type-conversion=identity-layout-map},"
-      " buffer-results-to-out-params{modify-public-functions},"
-      // Deallocation must be placed before kernels exist: it cannot reason
-      // about gpu.launch_func's memory effects.
-      " buffer-deallocation-pipeline,"
+  return getTensorToBuffersPipelineText().str() + "," +
       // Parallel loops -> blocks x threads -> outlined kernels.
       " func.func(convert-linalg-to-parallel-loops,"
       " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +

@@ -15,6 +15,11 @@ namespace netrewrite {
 /// registered (netrewrite::registerAllPasses).
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
+/// The front half both pipelines share: TOSA + nr on tensors to bufferized
+/// linalg whose results are out-parameters, deallocation included (placed
+/// before any kernel exists: it cannot see through gpu.launch_func).
+llvm::StringRef getTensorToBuffersPipelineText();
+
 /// The textual form of the CPU pipeline, for docs and `--help`.
 llvm::StringRef getCPULoweringPipelineText();
 
