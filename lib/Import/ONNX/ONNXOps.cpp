@@ -374,6 +374,10 @@ Value nhwcOperand(ONNXImporter &im, size_t k) {
 
 template <typename Fn>
 LogicalResult binaryOp(ONNXImporter &im, Fn fn) {
+  // Opset < 7 aligned operands by `axis`; only numpy broadcasting is handled.
+  if (im.attr("axis"))
+    return im.nodeError() << "unsupported attribute 'axis' (legacy "
+                             "broadcasting before opset 7)";
   ArrayRef<int64_t> a = im.inputShape(0), b = im.inputShape(1);
   size_t rank = std::max(a.size(), b.size());
   for (size_t k = 0; k < rank; ++k) {
