@@ -170,6 +170,18 @@ llvm::SmallVector<int64_t> unsqueezeShape(llvm::ArrayRef<int64_t> in,
 /// Normalises a possibly negative axis; -1 when out of range.
 int64_t normAxis(int64_t axis, int64_t rank);
 
+using Converter = mlir::LogicalResult (*)(ONNXImporter &);
+
+// NHWC window ops (ONNXWindowOps.cpp).
+mlir::LogicalResult convertConv(ONNXImporter &im);
+mlir::LogicalResult convertConvTranspose(ONNXImporter &im);
+mlir::LogicalResult convertBatchNorm(ONNXImporter &im);
+mlir::LogicalResult convertPool(ONNXImporter &im);       ///< Max/AveragePool
+mlir::LogicalResult convertGlobalPool(ONNXImporter &im); ///< Global*Pool
+mlir::LogicalResult convertResize(ONNXImporter &im);     ///< Resize, Upsample
+/// Runs a 2-D window converter on a 1-D node (H = 1).
+mlir::LogicalResult convertAs2D(ONNXImporter &im, Converter fn);
+
 /// Converts the current node; an unknown op type is reported here.
 mlir::LogicalResult convertOp(ONNXImporter &im);
 /// Folds the current node if all its inputs are host constants and the op
