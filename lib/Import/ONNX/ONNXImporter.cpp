@@ -188,9 +188,9 @@ ONNXImporter::tensorFromProto(const onnx::TensorProto &t) {
     break;
   }
   default:
-    modelError() << "tensor '" << t.name() << "' has element type "
-                 << typeName(t.data_type())
-                 << ", which the importer does not support";
+    modelError() << "unsupported element type: tensor '" << t.name()
+                 << "' holds " << typeName(t.data_type())
+                 << " (float32/64 and integers are supported)";
     return failure();
   }
   int64_t have = out.isInt ? int64_t(out.i.size()) : int64_t(out.f.size());

@@ -130,7 +130,7 @@ LogicalResult convertReduce(ONNXImporter &im) {
       axesOf(im, op == "ReduceSum" ? 13 : 18, xs.size(), present);
   if (failed(axes))
     return failure();
-  if (!present) {
+  if (!present || axes->empty()) {
     if (im.attrInt("noop_with_empty_axes", 0))
       return im.setLogical(0, im.logical(0));
     for (size_t a = 0; a < xs.size(); ++a)
