@@ -352,18 +352,40 @@ LogicalResult netrewrite::onnximport::convertPool(ONNXImporter &im) {
   SmallVector<int64_t> ks = im.attrInts("kernel_shape");
   if (ks.size() != 2)
     return im.nodeError() << "kernel_shape must have 2 values";
-  SmallVector<int64_t> dil = im.attrInts("dilations");
-  if (llvm::any_of(dil, [](int64_t d) { return d != 1; }))
-    return im.nodeError() << "unsupported attribute value dilations (TOSA "
-                             "pooling has no dilation)";
   if (im.attrInt("storage_order", 0) != 0)
     return im.nodeError() << "unsupported attribute value storage_order=1";
   ArrayRef<int64_t> xs = im.inputShape(0);
   FailureOr<Window> w = readWindow(im, xs.drop_front(2), {ks[0], ks[1]}, true);
+  if (!isMax && succeeded(w) &&
+      (w->dilation[0] != 1 || w->dilation[1] != 1))
+    return im.nodeError() << "unsupported attribute value dilations";
   if (failed(w))
     return failure();
   TosaBuilder &tb = im.tb();
   Value x = cropInput(im, im.nhwc(0), *w);
+  if (isMax && (w->dilation[0] != 1 || w->dilation[1] != 1)) {
+    // TOSA pooling has no dilation: pad with the lowest float, then take the
+    // maximum over the k*k strided, dilated views (gathers along H and W).
+    x = tb.pad(x, {0, 0, w->pad[0], w->pad[1], w->pad[2], w->pad[3], 0, 0},
+               -FLT_MAX);
+    ArrayRef<int64_t> ps = TosaBuilder::shapeOf(x);
+    int64_t out[2];
+    for (int a = 0; a < 2; ++a)
+      out[a] = (ps[1 + a] - (w->kernel[a] - 1) * w->dilation[a] - 1) /
+                   w->stride[a] + 1;
+    Value result;
+    for (int64_t ky = 0; ky < w->kernel[0]; ++ky)
+      for (int64_t kx = 0; kx < w->kernel[1]; ++kx) {
+        SmallVector<int64_t> rows, cols;
+        for (int64_t o = 0; o < out[0]; ++o)
+          rows.push_back(o * w->stride[0] + ky * w->dilation[0]);
+        for (int64_t o = 0; o < out[1]; ++o)
+          cols.push_back(o * w->stride[1] + kx * w->dilation[1]);
+        Value view = tb.gather(tb.gather(x, 1, rows), 2, cols);
+        result = result ? tb.maximum(result, view) : view;
+      }
+    return im.setNHWC(0, result);
+  }
   if (isMax)
     return im.setNHWC(0, tb.maxPool2d(x, w->kernel, w->stride, w->pad));
   Pad4 pad = w->pad;
