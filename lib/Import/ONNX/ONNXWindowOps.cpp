@@ -192,8 +192,10 @@ LogicalResult netrewrite::onnximport::convertConvTranspose(ONNXImporter &im) {
     return im.nodeError() << "shape mismatch: the weight must be [C_in, "
                              "C_out/group, kH, kW] with C_in = "
                           << xs[1];
-  if (group != 1)
-    return im.nodeError() << "unsupported attribute value group=" << group;
+  if (group <= 0 || xs[1] % group)
+    return im.nodeError() << "shape mismatch: " << xs[1]
+                          << " input channels do not split into " << group
+                          << " groups";
   SmallVector<int64_t> strides = im.attrInts("strides"),
                        dil = im.attrInts("dilations"),
                        pads = im.attrInts("pads"),
@@ -287,8 +289,24 @@ LogicalResult netrewrite::onnximport::convertConvTranspose(ONNXImporter &im) {
       return im.nodeError() << "shape mismatch: empty output";
   }
   Value bias = im.hasInput(2) ? im.logical(2) : Value();
-  return im.setNHWC(0, im.tb().transposeConv2d(im.nhwc(0), wt, bias, outPad,
-                                               {strides[0], strides[1]}));
+  TosaBuilder &tb = im.tb();
+  Value x = im.nhwc(0);
+  if (group == 1)
+    return im.setNHWC(0, tb.transposeConv2d(x, wt, bias, outPad,
+                                            {strides[0], strides[1]}));
+  // Grouped: wt is [C_out/g, kH, kW, C_in]; group g reads input channels
+  // [g*C_in/g, ...) and writes output channels [g*C_out/g, ...).
+  ArrayRef<int64_t> wsh = TosaBuilder::shapeOf(wt), xsh = TosaBuilder::shapeOf(x);
+  int64_t cg = xs[1] / group, mg = wsh[0];
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value xg = tb.slice(x, {0, 0, 0, g * cg}, {xsh[0], xsh[1], xsh[2], cg});
+    Value wg = tb.slice(wt, {0, 0, 0, g * cg}, {mg, wsh[1], wsh[2], cg});
+    Value bg = bias ? tb.slice(bias, {g * mg}, {mg}) : Value();
+    parts.push_back(tb.transposeConv2d(xg, wg, bg, outPad,
+                                       {strides[0], strides[1]}));
+  }
+  return im.setNHWC(0, tb.concat(parts, 3));
 }
 
 LogicalResult netrewrite::onnximport::convertBatchNorm(ONNXImporter &im) {

@@ -62,12 +62,12 @@ def mixed_net():
 
 def seq_net():
     """1-D layers: Conv1d (strided, grouped), BatchNorm1d on [N, C, L],
-    MaxPool1d, AvgPool1d, ConvTranspose1d, Flatten, Linear."""
+    MaxPool1d, AvgPool1d, grouped ConvTranspose1d, Flatten, Linear."""
     import torch.nn as nn
     return nn.Sequential(
         nn.Conv1d(4, 8, 5, stride=2, padding=2), nn.BatchNorm1d(8), nn.ReLU(),
         nn.Conv1d(8, 8, 3, padding=1, groups=4), nn.MaxPool1d(2),
-        nn.ConvTranspose1d(8, 6, 4, stride=2, padding=1), nn.Tanh(),
+        nn.ConvTranspose1d(8, 6, 4, stride=2, padding=1, groups=2), nn.Tanh(),
         nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False),
         nn.Flatten(), nn.Linear(6 * 8, 3))
 
