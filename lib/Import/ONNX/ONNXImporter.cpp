@@ -476,6 +476,19 @@ LogicalResult ONNXImporter::fixInputShapes() {
         dim.set_dim_value(1);
     }
   }
+  // Unknown operators are reported before shape inference runs: ONNX's
+  // inference functions are only as robust as the ops they know, and a
+  // malformed unknown node can crash them (e.g. LayerNormalization with an
+  // out-of-range axis in libonnx 1.12).
+  for (auto [index, node] : llvm::enumerate(graph->node())) {
+    enterNode(node, index);
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      return nodeError() << "unsupported operator " << node.op_type()
+                         << " from domain '" << node.domain() << "'";
+    if (!isKnownOp(node.op_type()))
+      return nodeError() << "unsupported operator " << node.op_type();
+  }
+  current = nullptr;
   // Shapes inferred from the fixed inputs; node-level inference errors are
   // not fatal here because our own converters check every shape.
   try {
@@ -501,21 +514,24 @@ LogicalResult ONNXImporter::fixInputShapes() {
   return success();
 }
 
-LogicalResult ONNXImporter::convertNode(const onnx::NodeProto &node,
-                                        size_t index) {
+void ONNXImporter::enterNode(const onnx::NodeProto &node, size_t index) {
   current = &node;
   currentName =
       node.name().empty() ? node.op_type() + "_" + std::to_string(index)
                           : node.name();
   builder.setLayer(currentName);
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return nodeError() << "unsupported operator " << node.op_type()
-                       << " from domain '" << node.domain() << "'";
+}
+
+LogicalResult ONNXImporter::convertNode(const onnx::NodeProto &node,
+                                        size_t index) {
+  enterNode(node, index);
   for (const std::string &name : node.input())
     if (!name.empty() && !lookup(name))
       return nodeError() << "missing input: '" << name
                          << "' is not produced by any initializer, graph "
                             "input or earlier node";
+  if (failed(checkArity(*this)))
+    return failure();
   if (std::optional<LogicalResult> folded = tryFold(*this))
     return *folded;
   if (failed(convertOp(*this)))

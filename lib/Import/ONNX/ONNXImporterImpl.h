@@ -131,6 +131,8 @@ private:
   mlir::LogicalResult load();
   mlir::LogicalResult fixInputShapes();
   mlir::LogicalResult convertNode(const onnx::NodeProto &node, size_t index);
+  /// Names the node and makes it current (diagnostics, NameLocs).
+  void enterNode(const onnx::NodeProto &node, size_t index);
 
   std::string path;
   ImportOptions options;
@@ -181,6 +183,13 @@ mlir::LogicalResult convertGlobalPool(ONNXImporter &im); ///< Global*Pool
 mlir::LogicalResult convertResize(ONNXImporter &im);     ///< Resize, Upsample
 /// Runs a 2-D window converter on a 1-D node (H = 1).
 mlir::LogicalResult convertAs2D(ONNXImporter &im, Converter fn);
+
+/// Checks the current node's input/output arity before anything reads them
+/// (a malformed model must not index past a node's inputs).
+mlir::LogicalResult checkArity(ONNXImporter &im);
+
+/// Whether the importer converts or folds `opType` (default domain).
+bool isKnownOp(llvm::StringRef opType);
 
 /// Converts the current node; an unknown op type is reported here.
 mlir::LogicalResult convertOp(ONNXImporter &im);

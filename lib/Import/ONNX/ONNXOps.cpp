@@ -13,6 +13,7 @@
 #include "ONNXImporterImpl.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cfloat>
 #include <cmath>
@@ -624,6 +625,36 @@ const llvm::StringMap<Converter> &converters() {
 }
 
 } // namespace
+
+bool netrewrite::onnximport::isKnownOp(StringRef opType) {
+  return converters().count(opType) ||
+         llvm::is_contained({"Constant", "Shape", "Size", "ConstantOfShape"},
+                            opType);
+}
+
+LogicalResult netrewrite::onnximport::checkArity(ONNXImporter &im) {
+  StringRef op = im.node().op_type();
+  int64_t opset = im.opset();
+  size_t need = llvm::StringSwitch<size_t>(op)
+                    .Cases({"Conv", "ConvTranspose", "Add", "Sub", "Mul", "Div",
+                            "Pow", "Gemm", "MatMul", "Gather"},
+                           2)
+                    .Case("BatchNormalization", 5)
+                    .Case("Reshape", opset >= 5 ? 2 : 1)
+                    .Case("Pad", opset >= 11 ? 2 : 1)
+                    .Case("Slice", opset >= 10 ? 3 : 1)
+                    .Case("Resize", opset >= 11 ? 1 : 2)
+                    .Case("Upsample", opset >= 9 ? 2 : 1)
+                    .Case("Constant", 0)
+                    .Default(1);
+  for (size_t k = 0; k < need; ++k)
+    if (!im.hasInput(k))
+      return im.nodeError() << "missing input: " << op << " needs " << need
+                            << " inputs, input " << k << " is absent";
+  if (im.node().output_size() < 1 || im.node().output(0).empty())
+    return im.nodeError() << "the node has no output";
+  return success();
+}
 
 LogicalResult netrewrite::onnximport::convertOp(ONNXImporter &im) {
   const auto &table = converters();
