@@ -487,6 +487,18 @@ LogicalResult ONNXImporter::fixInputShapes() {
                          << " from domain '" << node.domain() << "'";
     if (!isKnownOp(node.op_type()))
       return nodeError() << "unsupported operator " << node.op_type();
+    // Window sizes ONNX's inference divides by (a 0 stride is a SIGFPE).
+    for (const auto &a : node.attribute()) {
+      StringRef name = a.name();
+      bool positive = name == "strides" || name == "dilations" ||
+                      name == "kernel_shape";
+      if (positive && llvm::any_of(a.ints(), [](int64_t v) { return v <= 0; }))
+        return nodeError() << "invalid attribute value: " << name
+                           << " must be positive";
+      if (name == "group" && a.i() <= 0)
+        return nodeError() << "invalid attribute value: group must be "
+                              "positive";
+    }
   }
   current = nullptr;
   // Shapes inferred from the fixed inputs; node-level inference errors are
