@@ -40,7 +40,13 @@ int kindRank(Operation *op) {
   if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ConcatOp,
           tosa::ReduceSumOp, tosa::ReduceMaxOp>(op))
     return 1;
-  if (isa<tosa::ReshapeOp, tosa::ConstShapeOp, tosa::ConstOp>(op))
+  // A Reshape/Flatten layer is named by its reshape, not by the transpose
+  // back to the source layout that may precede it.
+  if (isa<tosa::ReshapeOp>(op))
+    return 30;
+  if (isa<tosa::TransposeOp>(op))
+    return 40;
+  if (isa<tosa::ConstShapeOp, tosa::ConstOp>(op))
     return 50;
   return 10;
 }
