@@ -27,6 +27,9 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "netrewrite-fake-train",
+    "netrewrite-fake-forward",
+    "netrewrite-runtime-unittests",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

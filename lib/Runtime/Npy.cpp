@@ -127,9 +127,11 @@ bool parseHeader(const std::string &header, std::string &descr, bool &fortran,
 
 } // namespace
 
-bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
-                                  std::string &error) {
-  std::ifstream in(path, std::ios::binary);
+namespace {
+/// Reads the magic and header of an open .npy stream; leaves `in` at the
+/// first data byte.
+bool readHeader(std::ifstream &in, const std::string &path, NpyArray &array,
+                std::string &error) {
   if (!in) {
     error = path + ": cannot open: " + std::strerror(errno);
     return false;
@@ -186,6 +188,28 @@ bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
                    "array (numpy.ascontiguousarray)";
     return false;
   }
+  return true;
+}
+} // namespace
+
+bool netrewrite::runtime::readNpyHeader(const std::string &path,
+                                        std::vector<int64_t> &shape,
+                                        int64_t &dataOffset,
+                                        std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  NpyArray array;
+  if (!readHeader(in, path, array, error))
+    return false;
+  shape = array.shape;
+  dataOffset = static_cast<int64_t>(in.tellg());
+  return true;
+}
+
+bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
+                                  std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!readHeader(in, path, array, error))
+    return false;
   int64_t n = 1;
   for (int64_t d : array.shape) {
     if (d != 0 && n > (int64_t(1) << 40) / d) {
