@@ -11,6 +11,8 @@
 #include "netrewrite/Runtime/Model.h"
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -62,6 +64,34 @@ void fillBatch(const Dataset &data, const std::vector<size_t> *order,
                size_t begin, size_t n, const Preprocess &pp, const Model &model,
                std::vector<float> &x, std::vector<int> &labels,
                uint64_t augmentSeed);
+
+/// One batch of model input and its labels.
+struct BatchBuffers {
+  std::vector<float> x;
+  std::vector<int> labels;
+};
+
+/// Prepares batch i+1 on a second thread while the model runs on batch i.
+/// Batches are pure functions of their index, so the overlap changes no
+/// number; an error in the worker is rethrown by next().
+class BatchPipeline {
+public:
+  using Fill = std::function<void(size_t batchIndex, BatchBuffers &out)>;
+  BatchPipeline(size_t numBatches, Fill fill)
+      : numBatches_(numBatches), fill_(std::move(fill)) {}
+  ~BatchPipeline() {
+    if (pending_.valid())
+      pending_.wait();
+  }
+  /// The next batch, in order; valid until the following call.
+  BatchBuffers &next();
+
+private:
+  size_t numBatches_, current_ = 0;
+  Fill fill_;
+  BatchBuffers buffers_[2];
+  std::future<void> pending_;
+};
 
 /// Running classification metrics.
 struct Metrics {

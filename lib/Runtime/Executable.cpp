@@ -262,6 +262,20 @@ void cli::fillBatch(const Dataset &data, const std::vector<size_t> *order,
   }
 }
 
+BatchBuffers &BatchPipeline::next() {
+  if (pending_.valid())
+    pending_.get();
+  else
+    fill_(current_, buffers_[current_ % 2]);
+  size_t i = current_++;
+  if (current_ < numBatches_) {
+    size_t j = current_;
+    pending_ = std::async(std::launch::async,
+                          [this, j] { fill_(j, buffers_[j % 2]); });
+  }
+  return buffers_[i % 2];
+}
+
 bool cli::outputsAreProbabilities(const Model &model, const float *out,
                                   size_t rows) {
   const std::string &act = model.manifest().outputActivation;
@@ -319,21 +333,28 @@ Metrics cli::evaluate(const Model &model, const ModelState &state,
                       const std::string &title, double *seconds) {
   Metrics m;
   size_t b = size_t(model.batch());
-  std::vector<float> x, out(b * model.numClasses());
-  std::vector<int> labels;
+  std::vector<float> out(b * model.numClasses());
   Progress bar(title, data.size());
   auto start = std::chrono::steady_clock::now();
   int probabilities = -1;
+  BatchPipeline pipeline((data.size() + b - 1) / b,
+                         [&](size_t i, BatchBuffers &buf) {
+                           size_t begin = i * b;
+                           fillBatch(data, nullptr, begin,
+                                     std::min(b, data.size() - begin), pp,
+                                     model, buf.x, buf.labels, 0);
+                         });
   for (size_t begin = 0; begin < data.size(); begin += b) {
     size_t n = std::min(b, data.size() - begin);
-    fillBatch(data, nullptr, begin, n, pp, model, x, labels, 0);
+    BatchBuffers &batch = pipeline.next();
+    std::vector<int> &labels = batch.labels;
     for (size_t i = 0; i < n; ++i)
       if (labels[i] < 0 || labels[i] >= model.numClasses())
         fail(data.describe() + ": label " + std::to_string(labels[i]) +
              " of image #" + std::to_string(begin + i) +
              " is out of range for a model with " +
              std::to_string(model.numClasses()) + " classes");
-    model.forward(state, x.data(), out.data());
+    model.forward(state, batch.x.data(), out.data());
     if (probabilities < 0)
       probabilities = outputsAreProbabilities(model, out.data(), n);
     accumulate(m, out.data(), labels.data(), n, model.numClasses(),
@@ -760,6 +781,10 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
     return 1;
   } catch (const std::bad_alloc &) {
     std::fprintf(stderr, "error: out of memory\n");
+    return 1;
+  } catch (const std::exception &e) {
+    // A bug rather than bad input; still one line and a clean exit.
+    std::fprintf(stderr, "error: internal error: %s\n", e.what());
     return 1;
   }
 }

@@ -232,8 +232,7 @@ int cli::runTrain(const Model &model, const Options &opts) {
                  "a batch and are skipped (the batch size is static)\n",
                  (long long)(train->size() % batch));
 
-  std::vector<float> x, onehot(size_t(batch * k)), logits(size_t(batch * k));
-  std::vector<int> labels;
+  std::vector<float> onehot(size_t(batch * k)), logits(size_t(batch * k));
   for (int64_t e = ts.epoch; e < epochs; ++e) {
     uint64_t r = ts.rng;
     std::vector<size_t> order = shuffledIndices(train->size(), mix64(r ^ 1));
@@ -243,11 +242,18 @@ int cli::runTrain(const Model &model, const Options &opts) {
     Progress bar("epoch " + std::to_string(e + 1) + "/" + std::to_string(epochs),
                  size_t(stepsPerEpoch * batch));
     auto start = std::chrono::steady_clock::now();
+    BatchPipeline pipeline(size_t(stepsPerEpoch),
+                           [&](size_t s, BatchBuffers &buf) {
+                             fillBatch(*train, &order, s * size_t(batch),
+                                       size_t(batch), pp, model, buf.x,
+                                       buf.labels, augSeed);
+                           });
     for (int64_t s = 0; s < stepsPerEpoch; ++s) {
       if (ts.step == killAt)
         std::raise(SIGKILL); // test hook: a crash in the middle of an epoch
-      fillBatch(*train, &order, size_t(s * batch), size_t(batch), pp, model, x,
-                labels, augSeed);
+      BatchBuffers &batchData = pipeline.next();
+      const std::vector<float> &x = batchData.x;
+      const std::vector<int> &labels = batchData.labels;
       std::fill(onehot.begin(), onehot.end(), 0.0f);
       for (int64_t i = 0; i < batch; ++i)
         onehot[i * k + labels[i]] = 1.0f;

@@ -45,6 +45,8 @@ extern "C" void take2(void *a0, void *a1) {
   seen[1] = a1;
 }
 
+extern "C" void memrefCopy(int64_t elemSize, void *src, void *dst);
+
 int main(int argc, char **argv) {
   std::string tmp = argc > 1 ? argv[1] : "/tmp";
 
@@ -125,6 +127,24 @@ int main(int argc, char **argv) {
       check(std::string(e.what()).find("CRC") != std::string::npos,
             "checkpoint-corrupt", e.what());
     }
+  }
+  // memrefCopy: a transposed (strided) 3x4 view into a contiguous 4x3.
+  {
+    float a[12], b[12] = {};
+    for (int i = 0; i < 12; ++i)
+      a[i] = float(i);
+    int64_t srcDesc[7] = {int64_t(a), int64_t(a), 0, 4, 3, 1, 4};
+    int64_t dstDesc[7] = {int64_t(b), int64_t(b), 0, 4, 3, 3, 1};
+    struct {
+      int64_t rank;
+      void *desc;
+    } src = {2, srcDesc}, dst = {2, dstDesc};
+    memrefCopy(sizeof(float), &src, &dst);
+    bool ok = true;
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 3; ++c)
+        ok &= b[r * 3 + c] == a[c * 4 + r];
+    check(ok, "memref-copy-strided");
   }
   return failures ? 1 : 0;
 }
