@@ -19,6 +19,8 @@ config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # Debian's numpy/onnx/torch belong to /usr/bin/python3, not to whatever
 # python3 is first on PATH.
 config.substitutions.append(("%python", "/usr/bin/python3"))
+# The runtime archives executables link against (build/lib).
+config.substitutions.append(("%netrewrite_lib", os.path.join(config.netrewrite_obj_root, "lib")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
