@@ -180,22 +180,37 @@ void Model::checkSignature() {
       std::vector<int64_t>{manifest_.batch, manifest_.numClasses})
     bad("train_step's logits result is " +
         ts.outputs[trainLogits_].shapeString());
-  // Every parameter of train_step must be one of forward's, by name.
-  size_t params = 0;
+  // Every parameter of train_step must be one of forward's: matched by name
+  // (the compiler may order them differently), by position when unnamed.
+  trainStateIdx_.assign(ts.inputs.size(), -1);
+  std::vector<bool> used(forwardParamIdx_.size(), false);
+  size_t params = 0, slots = 0;
   for (size_t i : persistent) {
     const TensorSpec &t = ts.inputs[i];
-    if (!isParamKind(t.kind))
+    if (t.kind == "opt_state") {
+      trainStateIdx_[i] = int(slots++);
       continue;
-    if (params >= forwardParamIdx_.size())
-      bad("train_step has more parameters than forward");
-    const TensorSpec &f = fw.inputs[forwardParamIdx_[params]];
-    if (f.name != t.name || f.shape != t.shape)
+    }
+    int match = -1;
+    for (size_t k = 0; k < forwardParamIdx_.size() && match < 0; ++k) {
+      const TensorSpec &f = fw.inputs[forwardParamIdx_[k]];
+      if (!used[k] && (t.name.empty() ? k == params : f.name == t.name))
+        match = int(k);
+    }
+    if (match < 0)
       bad("train_step's parameter " + describe(t, i) +
-          " differs from forward's " + describe(f, forwardParamIdx_[params]));
+          " is not a parameter of forward");
+    const TensorSpec &f = fw.inputs[forwardParamIdx_[match]];
+    if (f.shape != t.shape)
+      bad("train_step's parameter " + describe(t, i) +
+          " differs from forward's " + describe(f, forwardParamIdx_[match]));
+    used[match] = true;
+    trainStateIdx_[i] = match;
     ++params;
   }
   if (params != forwardParamIdx_.size())
-    bad("train_step has fewer parameters than forward");
+    bad("train_step takes " + std::to_string(params) +
+        " parameters, forward takes " + std::to_string(forwardParamIdx_.size()));
 }
 
 ModelState Model::initialState(bool runInitParams) const {
@@ -260,7 +275,6 @@ float Model::trainStep(ModelState &state, const float *x, const float *labels,
   std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs(
       ts.inputs.size() + ts.outputs.size());
   std::vector<NamedTensor *> persistentOf(ts.inputs.size(), nullptr);
-  size_t p = 0, o = 0;
   for (size_t i = 0; i < ts.inputs.size(); ++i) {
     const TensorSpec &t = ts.inputs[i];
     if (i == trainX_)
@@ -270,8 +284,9 @@ float Model::trainStep(ModelState &state, const float *x, const float *labels,
     else if (i == trainHyper_)
       bufs[i] = {hyper, &t.shape};
     else {
-      NamedTensor *n = t.kind == "opt_state" ? &state.optState[o++]
-                                             : &state.params[p++];
+      NamedTensor *n = t.kind == "opt_state"
+                           ? &state.optState[trainStateIdx_[i]]
+                           : &state.params[trainStateIdx_[i]];
       persistentOf[i] = n;
       bufs[i] = {n->data.data(), &n->shape};
     }

@@ -92,6 +92,9 @@ private:
   // input the index of its updated result (or -1 when not returned).
   size_t trainX_ = 0, trainLabels_ = 0, trainHyper_ = 0;
   std::vector<int> trainResultOf_;
+  /// For each train_step input: index into ModelState::params (parameters)
+  /// or ModelState::optState (opt_state), or -1 for x/labels/hyper.
+  std::vector<int> trainStateIdx_;
   size_t trainLoss_ = 0, trainLogits_ = 0;
 };
 
