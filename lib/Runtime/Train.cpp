@@ -205,6 +205,28 @@ int cli::runTrain(const Model &model, const Options &opts) {
       json extra = json::parse(ck.state.configJson, nullptr, false);
       if (!extra.is_discarded() && extra.contains("history"))
         history = extra["history"];
+      // Flags that change the numbers: a resumed run with other values is
+      // legitimate (e.g. a lower --lr) but no longer an exact continuation.
+      if (!extra.is_discarded() && extra.contains("flags")) {
+        const json &old = extra["flags"];
+        std::vector<std::string> names = {
+            "data",   "format",   "split",        "limit",  "val-data",
+            "val-split", "seed",  "augment",      "lr",     "momentum",
+            "beta2",  "epsilon",  "weight-decay", "lr-schedule",
+            "lr-decay", "lr-step", "warmup",      "scale",  "mean",
+            "std"};
+        if (opts.get("lr-schedule", "constant") != "constant")
+          names.push_back("epochs"); // the schedule spans the whole run
+        for (const std::string &name : names) {
+          std::string before = old.value(name, std::string("<unset>"));
+          std::string now = opts.get(name, "<unset>");
+          if (before != now)
+            std::fprintf(stderr,
+                         "warning: --%s is %s, the checkpoint's run used %s; "
+                         "the result will differ from an uninterrupted run\n",
+                         name.c_str(), now.c_str(), before.c_str());
+        }
+      }
       std::fprintf(stderr, "resuming from %s (epoch %lld, step %lld)\n",
                    ckptPath.c_str(), (long long)ts.epoch, (long long)ts.step);
     } else {
