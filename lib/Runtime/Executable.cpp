@@ -20,6 +20,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace netrewrite::runtime;
@@ -653,6 +656,27 @@ int runPreprocess(const Model &model, const Options &opts) {
 
 int runInfo(const Model &model, const Options &opts) {
   const Manifest &m = model.manifest();
+  if (opts.has("weights")) {
+    // What a checkpoint holds, and whether this model can read it.
+    std::string path = opts.get("weights");
+    Checkpoint ck = readCheckpoint(path);
+    std::cout << path << ": epoch " << ck.state.epoch << ", step "
+              << ck.state.step << ", optimizer "
+              << (ck.state.optimizer.empty() ? "-" : ck.state.optimizer)
+              << "\n";
+    for (const NamedTensor &t : ck.tensors) {
+      std::string shape;
+      for (size_t i = 0; i < t.shape.size(); ++i)
+        shape += (i ? "x" : "") + std::to_string(t.shape[i]);
+      std::cout << "  " << t.name << " " << (shape.empty() ? "scalar" : shape)
+                << " " << t.kind << "\n";
+    }
+    ModelState state = model.initialState(/*runInitParams=*/false);
+    loadIntoState(ck, path, state, /*withOptState=*/false);
+    std::cout << "matches this model's " << state.params.size()
+              << " parameters\n";
+    return 0;
+  }
   if (opts.has("json")) {
     std::cout << m.text << "\n";
     return 0;
@@ -665,6 +689,50 @@ int runInfo(const Model &model, const Options &opts) {
             << (model.canTrain() ? "yes (optimizer " + m.optimizer + ")"
                                  : std::string("no"))
             << "\n";
+  return 0;
+}
+
+/// Writes every tensor of a checkpoint (or of init_params) as DIR/<name>.npy
+/// ('/' in names becomes a subdirectory) plus DIR/index.json, so trained
+/// weights can leave the toolchain with nothing but numpy.
+int runExport(const Model &model, const Options &opts) {
+  if (!opts.has("output-dir"))
+    fail("export: --output-dir=DIR is required");
+  std::string dir = opts.get("output-dir");
+  std::vector<NamedTensor> tensors;
+  if (opts.has("weights")) {
+    tensors = readCheckpoint(opts.get("weights")).tensors;
+  } else {
+    if (!model.forwardTakesParams())
+      fail("export: this executable has its weights compiled in; export a "
+           "checkpoint with --weights=CKPT");
+    tensors = model.initialState().params;
+  }
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    fail(dir + ": cannot create directory: " + std::strerror(errno));
+  json index = json::array();
+  for (const NamedTensor &t : tensors) {
+    if (t.name.empty() || t.name.find("..") != std::string::npos ||
+        t.name[0] == '/')
+      fail("export: refusing to write tensor name '" + t.name + "' as a path");
+    std::string path = dir + "/" + t.name + ".npy";
+    for (size_t slash = dir.size() + 1;
+         (slash = path.find('/', slash)) != std::string::npos; ++slash) {
+      std::string sub = path.substr(0, slash);
+      if (::mkdir(sub.c_str(), 0755) != 0 && errno != EEXIST)
+        fail(sub + ": cannot create directory: " + std::strerror(errno));
+    }
+    NpyArray a;
+    a.shape = t.shape;
+    a.data = t.data;
+    std::string err;
+    if (!writeNpy(path, a, err))
+      fail(err);
+    index.push_back({{"name", t.name}, {"kind", t.kind}, {"shape", t.shape},
+                     {"file", t.name + ".npy"}});
+  }
+  writeFileAtomic(dir + "/index.json", index.dump(2) + "\n");
+  std::cout << "wrote " << tensors.size() << " tensors to " << dir << "\n";
   return 0;
 }
 
@@ -682,7 +750,8 @@ commands:
        [--seed=S] [--checkpoint=PATH] [--resume] [--log=metrics.csv]
        [--limit=N] [--threads=N] [--json]
   preprocess --data=PATH --output=@x.npy [--limit=N]   (the model's view of the data)
-  info                                                  (the compiled model)
+  info [--json] [--weights=CKPT]                        (the model, or a checkpoint)
+  export [--weights=CKPT] --output-dir=DIR              (tensors as .npy + index.json)
 
 preprocessing (eval, predict, train, preprocess): --scale=S (default 1/255 for
 8-bit images, 1 for .npy) --mean=M[,M,M] --std=S[,S,S] --resize=HxW
@@ -766,13 +835,20 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
       return runPreprocess(model, o);
     }
     if (cmd == "info") {
-      Options o = parseOptions(cmd, argc, argv, {{"json", false}});
+      Options o = parseOptions(cmd, argc, argv,
+                               {{"json", false}, {"weights", true}});
       Model model(entries);
       return runInfo(model, o);
     }
+    if (cmd == "export") {
+      Options o = parseOptions(cmd, argc, argv,
+                               {{"weights", true}, {"output-dir", true}});
+      Model model(entries);
+      return runExport(model, o);
+    }
     std::fprintf(stderr,
                  "error: unknown command '%s' (expected eval, predict, bench, "
-                 "train, preprocess, info; see '%s help')\n",
+                 "train, preprocess, info, export; see '%s help')\n",
                  cmd.c_str(), argv[0]);
     return 1;
   } catch (const RuntimeError &e) {
