@@ -16,6 +16,8 @@ void _mlir_ciface_train_step() __attribute__((weak));
 void _mlir_ciface_init_params() __attribute__((weak));
 extern const char netrewrite_model_manifest[] __attribute__((weak));
 void netrewrite_set_num_threads(int) __attribute__((weak));
+void omp_set_num_threads(int) __attribute__((weak));
+extern const char netrewrite_model_signature[] __attribute__((weak));
 }
 
 int main(int argc, char **argv) {
@@ -25,5 +27,7 @@ int main(int argc, char **argv) {
   model.initParams = reinterpret_cast<void *>(&_mlir_ciface_init_params);
   model.manifest = netrewrite_model_manifest;
   model.setNumThreads = &netrewrite_set_num_threads;
+  model.ompSetNumThreads = &omp_set_num_threads;
+  model.legacySignature = netrewrite_model_signature;
   return netrewrite::runtime::runExecutable(argc, argv, model);
 }

@@ -3,6 +3,7 @@
 #include "netrewrite/Runtime/Model.h"
 #include "netrewrite/Runtime/Error.h"
 
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -67,8 +68,37 @@ bool isParamKind(const std::string &k) {
 
 } // namespace
 
+namespace {
+/// A manifest for an object that only carries "BxHxWxC->BxK" (forward-only,
+/// weights compiled in).
+std::string manifestFromSignature(const char *sig) {
+  long long b, h, w, c, b2, k;
+  char tail;
+  if (std::sscanf(sig, "%lldx%lldx%lldx%lld->%lldx%lld%c", &b, &h, &w, &c, &b2,
+                  &k, &tail) != 6 ||
+      b != b2)
+    fail(std::string("the model's signature (netrewrite_model_signature) is "
+                     "malformed: '") + sig + "', expected BxHxWxC->BxK");
+  std::string in = "[" + std::to_string(b) + "," + std::to_string(h) + "," +
+                   std::to_string(w) + "," + std::to_string(c) + "]";
+  return "{\"functions\": {\"forward\": {\"inputs\": [{\"name\": \"x\", "
+         "\"shape\": " + in + ", \"kind\": \"input\"}], \"outputs\": "
+         "[{\"shape\": [" + std::to_string(b) + "," + std::to_string(k) +
+         "]}]}}, \"batch\": " + std::to_string(b) + ", \"input_shape\": " + in +
+         ", \"num_classes\": " + std::to_string(k) + "}";
+}
+
+const char *manifestText(const ModelEntryPoints &e, std::string &storage) {
+  if (e.manifest || !e.legacySignature)
+    return e.manifest;
+  storage = manifestFromSignature(e.legacySignature);
+  return storage.c_str();
+}
+} // namespace
+
 Model::Model(const ModelEntryPoints &entries)
-    : entries_(entries), manifest_(Manifest::parse(entries.manifest)) {
+    : entries_(entries),
+      manifest_(Manifest::parse(manifestText(entries, signatureManifest_))) {
   if (!entries_.forward)
     fail("this executable has no forward function (_mlir_ciface_forward)");
   checkSignature();
@@ -308,4 +338,6 @@ float Model::trainStep(ModelState &state, const float *x, const float *labels,
 void Model::setNumThreads(int n) const {
   if (entries_.setNumThreads)
     entries_.setNumThreads(n);
+  if (entries_.ompSetNumThreads)
+    entries_.ompSetNumThreads(n);
 }

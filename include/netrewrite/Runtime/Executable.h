@@ -20,6 +20,11 @@ struct ModelEntryPoints {
   void *initParams = nullptr; ///< _mlir_ciface_init_params
   const char *manifest = nullptr; ///< netrewrite_model_manifest
   void (*setNumThreads)(int) = nullptr; ///< netrewrite_set_num_threads
+  /// omp_set_num_threads, when the model's OpenMP runtime is linked in.
+  void (*ompSetNumThreads)(int) = nullptr;
+  /// netrewrite_model_signature ("BxHxWxC->BxK"): the description early
+  /// forward-only objects carry instead of a manifest.
+  const char *legacySignature = nullptr;
 };
 
 /// The command line of a compiled model: eval, predict, bench, train,

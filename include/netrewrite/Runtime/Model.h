@@ -85,6 +85,7 @@ private:
   void checkSignature();
 
   ModelEntryPoints entries_;
+  std::string signatureManifest_; ///< declared before manifest_: used by it
   Manifest manifest_;
   std::vector<size_t> forwardParamIdx_; ///< forward input index per param
   size_t forwardXIdx_ = 0;
