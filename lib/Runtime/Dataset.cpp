@@ -240,18 +240,19 @@ public:
       fail(imagesPath + ": " + (st.st_size < need ? "truncated" : "has trailing bytes") +
            ": shape needs " + std::to_string(need) + " bytes, file has " +
            std::to_string(st.st_size));
-    NpyArray labels;
-    if (!readNpy(labelsPath, labels, err))
+    std::vector<int64_t> lshape;
+    std::vector<double> lvals;
+    if (!readNpyAsDouble(labelsPath, lshape, lvals, err))
       fail(err);
-    if (labels.shape.empty() || labels.shape.size() > 2)
+    if (lshape.empty() || lshape.size() > 2)
       fail(labelsPath + ": expected N class ids or an N x K one-hot array");
-    if (labels.shape[0] != shape_[0])
-      fail(labelsPath + ": has " + std::to_string(labels.shape[0]) +
+    if (lshape[0] != shape_[0])
+      fail(labelsPath + ": has " + std::to_string(lshape[0]) +
            " labels but " + imagesPath + " has " + std::to_string(shape_[0]) +
            " images");
-    int64_t k = labels.shape.size() == 2 ? labels.shape[1] : 1;
+    int64_t k = lshape.size() == 2 ? lshape[1] : 1;
     for (int64_t i = 0; i < shape_[0]; ++i) {
-      const float *row = labels.data.data() + i * k;
+      const double *row = lvals.data() + i * k;
       int lab;
       if (k == 1) {
         if (row[0] < 0 || row[0] != std::floor(row[0]) || row[0] > 1e6)
@@ -356,9 +357,33 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
   if (split != "train" && split != "test")
     fail("--split: expected 'train' or 'test', got '" + split + "'");
   bool train = split == "train";
-  if (!isDirectory(path))
+  if (!isDirectory(path)) {
+    // A single file: an IDX image file (its labels file next to it) or one
+    // CIFAR-10 batch. --split does not apply.
+    std::string f = path, base = f.substr(f.rfind('/') + 1);
+    std::string format = formatIn;
+    if (format.empty())
+      format = base.find("idx3") != std::string::npos ? "fashion-mnist"
+               : base.size() > 4 && base.compare(base.size() - 4, 4, ".bin") == 0
+                   ? "cifar10"
+                   : "";
+    if (format == "fashion-mnist" || format == "mnist" || format == "idx") {
+      size_t at = f.rfind("images-idx3");
+      if (at == std::string::npos || at < f.size() - base.size())
+        fail(f + ": an IDX image file name contains 'images-idx3' (its "
+                 "labels are read from the matching 'labels-idx1' file)");
+      std::string labels = f;
+      labels.replace(at, 11, "labels-idx1");
+      if (!exists(labels))
+        fail(f + ": no labels file " + labels + " next to it");
+      return std::make_shared<IdxDataset>(f, labels);
+    }
+    if (format == "cifar10")
+      return std::make_shared<CifarDataset>(std::vector<std::string>{f});
     fail(path + ": expected a dataset directory (Fashion-MNIST's four IDX "
-                "files, CIFAR-10 batches, or images.npy + labels.npy)");
+                "files, CIFAR-10 batches, or images.npy + labels.npy), an "
+                "IDX image file or a CIFAR-10 .bin batch");
+  }
   std::string dir = path;
   while (dir.size() > 1 && dir.back() == '/')
     dir.pop_back();
@@ -373,8 +398,9 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
                                   "cifar-10-batches-bin"})
                   .empty())
       format = "cifar10";
-    else if (!firstExisting(dir, {"images.npy", "train/images.npy",
-                                  "test/images.npy"})
+    else if (!firstExisting(dir, {"images.npy", "x.npy", "train/images.npy",
+                                  "test/images.npy", "train/x.npy",
+                                  "test/x.npy"})
                   .empty())
       format = "npy-dir";
     else
@@ -412,13 +438,15 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
   }
   if (format == "npy-dir") {
     std::string sub = dir + "/" + split;
-    std::string base = exists(sub + "/images.npy") ? sub : dir;
-    if (!exists(base + "/images.npy"))
-      fail(dir + ": no images.npy (or " + split + "/images.npy)");
-    if (!exists(base + "/labels.npy"))
-      fail(base + ": no labels.npy next to images.npy");
-    return std::make_shared<NpyDataset>(base + "/images.npy",
-                                        base + "/labels.npy");
+    std::string base = isDirectory(sub) ? sub : dir;
+    std::string images = firstExisting(base, {"images.npy", "x.npy"});
+    if (images.empty())
+      fail(dir + ": an npy-dir dataset needs images.npy (or x.npy), also "
+                 "accepted in " + split + "/");
+    std::string labels = firstExisting(base, {"labels.npy", "y.npy"});
+    if (labels.empty())
+      fail(base + ": no labels.npy (or y.npy) next to " + images);
+    return std::make_shared<NpyDataset>(images, labels);
   }
   fail("--format: unknown dataset format '" + format +
        "' (expected fashion-mnist, cifar10 or npy-dir)");

@@ -444,6 +444,7 @@ int runEval(const Model &model, const Options &opts) {
               {"top5_accuracy", m.top5Accuracy()},
               {"loss", m.loss()},
               {"images", m.count},
+              {"examples", m.count},
               {"correct", m.correct},
               {"seconds", seconds},
               {"images_per_s", ips},
