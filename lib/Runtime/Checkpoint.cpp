@@ -56,42 +56,67 @@ std::string dirOf(const std::string &path) {
 
 } // namespace
 
+namespace {
+/// A file written under a temporary name and renamed into place by commit();
+/// destroyed without commit, it removes the temporary. Streaming, so a
+/// checkpoint of a large model is never held twice in memory.
+class AtomicFile {
+public:
+  explicit AtomicFile(std::string path)
+      : path_(std::move(path)),
+        tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd_ < 0)
+      fail(path_ + ": cannot write: " + std::strerror(errno));
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    if (!committed_)
+      ::unlink(tmp_.c_str());
+  }
+  void write(const void *data, size_t size) {
+    const char *p = static_cast<const char *>(data);
+    while (size) {
+      ssize_t n = ::write(fd_, p, size);
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        fail(path_ + ": write failed: " + std::strerror(errno));
+      }
+      p += n;
+      size -= size_t(n);
+    }
+  }
+  void commit() {
+    int fd = fd_;
+    fd_ = -1;
+    if (::fsync(fd) != 0 || ::close(fd) != 0)
+      fail(path_ + ": cannot flush to disk: " + std::strerror(errno));
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      fail(path_ + ": cannot rename the temporary file into place: " +
+           std::strerror(errno));
+    committed_ = true;
+    // Make the rename itself durable.
+    int dfd = ::open(dirOf(path_).c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+
+private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+} // namespace
+
 void netrewrite::runtime::writeFileAtomic(const std::string &path,
                                           const std::string &contents) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    fail(path + ": cannot write: " + std::strerror(errno));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail(path + ": write failed: " + std::strerror(e));
-    }
-    done += size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    fail(path + ": cannot flush to disk: " + std::strerror(e));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    fail(path + ": cannot rename the temporary file into place: " +
-         std::strerror(e));
-  }
-  // Make the rename itself durable.
-  int dfd = ::open(dirOf(path).c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  AtomicFile f(path);
+  f.write(contents.data(), contents.size());
+  f.commit();
 }
 
 void netrewrite::runtime::writeCheckpoint(const std::string &path,
@@ -119,20 +144,25 @@ void netrewrite::runtime::writeCheckpoint(const std::string &path,
   header["tensors"] = tensors;
   std::string text = header.dump();
 
-  std::string out(kMagic, 8);
-  putLE64(out, text.size());
-  out += text;
-  out.reserve(out.size() + offset + 16);
-  for (const NamedTensor &t : ckpt.tensors)
-    out.append(reinterpret_cast<const char *>(t.data.data()),
-               t.data.size() * 4); // little-endian hosts only (x86-64, arm64)
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef *>(out.data()),
-                    static_cast<uInt>(0));
-  crc = crc32_z(crc, reinterpret_cast<const Bytef *>(out.data()), out.size());
+  std::string head(kMagic, 8);
+  putLE64(head, text.size());
+  head += text;
+  AtomicFile f(path);
+  uLong crc = crc32_z(0L, reinterpret_cast<const Bytef *>(head.data()),
+                      head.size());
+  f.write(head.data(), head.size());
+  for (const NamedTensor &t : ckpt.tensors) {
+    // Little-endian hosts only (x86-64, arm64), like the format.
+    size_t bytes = t.data.size() * 4;
+    crc = crc32_z(crc, reinterpret_cast<const Bytef *>(t.data.data()), bytes);
+    f.write(t.data.data(), bytes);
+  }
+  std::string tail;
   for (int i = 0; i < 4; ++i)
-    out.push_back(char((crc >> (8 * i)) & 0xff));
-  out.append(kEnd, 8);
-  writeFileAtomic(path, out);
+    tail.push_back(char((crc >> (8 * i)) & 0xff));
+  tail.append(kEnd, 8);
+  f.write(tail.data(), tail.size());
+  f.commit();
 }
 
 Checkpoint netrewrite::runtime::readCheckpoint(const std::string &path) {

@@ -21,7 +21,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <cerrno>
+#include <cstring>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace netrewrite::runtime;
 using namespace netrewrite::runtime::cli;
@@ -181,6 +184,14 @@ int cli::runTrain(const Model &model, const Options &opts) {
 
   // State: fresh, from --weights, or from the checkpoint (--resume).
   std::string ckptPath = opts.get("checkpoint", opts.program + ".ckpt");
+  {
+    // Fail now rather than after the first epoch's work.
+    size_t slash = ckptPath.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : ckptPath.substr(0, slash + 1);
+    if (::access(dir.c_str(), W_OK) != 0)
+      fail(ckptPath + ": cannot write the checkpoint there: " +
+           std::strerror(errno));
+  }
   ModelState state = loadWeights(opts, model);
   TrainingState ts;
   ts.rng = mix64(seed ^ 0x6e65747265777269ull);
