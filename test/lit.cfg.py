@@ -49,3 +49,16 @@ try:
 except OSError:
     has_cuda_driver = False
 config.available_features.add("cuda-gpu" if has_cuda_driver else "no-cuda-gpu")
+
+# `training-transform` when netrewrite-opt has the training passes (the
+# training branch), so the runtime is also tested on generated train_step.
+try:
+    import subprocess
+
+    _opt_help = subprocess.run(
+        [os.path.join(config.netrewrite_tools_dir, "netrewrite-opt"), "--help"],
+        capture_output=True, text=True, timeout=120).stdout
+    if "netrewrite-build-train-step" in _opt_help:
+        config.available_features.add("training-transform")
+except (OSError, subprocess.SubprocessError):
+    pass
