@@ -23,6 +23,7 @@
 #include <iostream>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -191,6 +192,22 @@ int cli::runTrain(const Model &model, const Options &opts) {
     if (::access(dir.c_str(), W_OK) != 0)
       fail(ckptPath + ": cannot write the checkpoint there: " +
            std::strerror(errno));
+    // A run killed while writing leaves PATH.tmp.<pid>; remove those whose
+    // process is gone (the checkpoint itself is never affected).
+    std::string prefix = ckptPath.substr(slash == std::string::npos ? 0 : slash + 1) + ".tmp.";
+    if (DIR *d = ::opendir(dir.c_str())) {
+      while (dirent *e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n.compare(0, prefix.size(), prefix) != 0)
+          continue;
+        std::string pid = n.substr(prefix.size());
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos)
+          continue;
+        if (::kill(pid_t(std::atoll(pid.c_str())), 0) != 0 && errno == ESRCH)
+          ::unlink((dir + (dir.back() == '/' ? "" : "/") + n).c_str());
+      }
+      ::closedir(d);
+    }
   }
   ModelState state = loadWeights(opts, model);
   TrainingState ts;
