@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   libonnx-dev
   libonnx-testdata
   libprotobuf-dev
+  libstb-dev
   libzip-dev
   lld-22
   llvm-22-dev
@@ -30,6 +31,8 @@ DEBIAN_PACKAGES=(
   python3-onnx
   python3-torch
   python3-torchvision
+  python3-pil
+  zlib1g-dev
 )
 
 missing=()
