@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -97,7 +98,7 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
 
   // Lower to the LLVM dialect.
   PassManager pm(module->getName());
-  if (failed(buildCPULoweringPipeline(pm)))
+  if (failed(buildCPULoweringPipeline(pm, options.pipelineOptLevel)))
     return makeError("internal error: the CPU lowering pipeline does not "
                      "parse (are netrewrite's passes registered?)");
   if (failed(pm.run(module)))
@@ -107,6 +108,11 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*module->getContext());
   registerLLVMDialectTranslation(*module->getContext());
+  registerOpenMPDialectTranslation(*module->getContext());
+  // libomp reads OMP_NUM_THREADS when it starts, which is when the engine
+  // loads it below.
+  if (options.threads)
+    setenv("OMP_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
 
   ExecutionEngineOptions engineOptions;
   std::function<llvm::Error(llvm::Module *)> optimize =
@@ -115,7 +121,10 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   engineOptions.transformer = optimize;
   std::string runnerUtils =
       std::string(NETREWRITE_MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so";
-  SmallVector<StringRef, 1> libs{runnerUtils};
+  std::string openmp = std::string(NETREWRITE_MLIR_LIB_DIR) + "/libomp.so";
+  SmallVector<StringRef, 2> libs{runnerUtils};
+  if (options.pipelineOptLevel > 0)
+    libs.push_back(openmp);
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)

@@ -38,6 +38,14 @@ static cl::list<std::string> inputArrays(
 static cl::list<std::string> outputArrays(
     "output", cl::desc("@file.npy for the next function result (repeatable)"));
 static cl::opt<bool> printOutputs("print", cl::desc("Print the results"));
+static cl::opt<unsigned> codegenOpt(
+    "codegen-opt",
+    cl::desc("Lowering pipeline: 0 naive loops (reference), 3 tiled, "
+             "vectorised, parallel (netrewrite-lower-cpu{opt-level=3})"),
+    cl::init(0));
+static cl::opt<unsigned> threads(
+    "num-threads", cl::desc("Threads for --codegen-opt>0 (default: all cores)"),
+    cl::init(0));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(2), cl::Prefix);
 
@@ -122,6 +130,8 @@ int main(int argc, char **argv) {
                   llvm::Twine(func.getNumResults()) + " results");
   netrewrite::RunOptions options;
   options.optLevel = optLevel;
+  options.pipelineOptLevel = codegenOpt;
+  options.threads = threads;
   auto results = netrewrite::runFunction(*module, functionName, inputs, options);
   if (!results)
     return fail(inputFile + ": " + llvm::toString(results.takeError()));

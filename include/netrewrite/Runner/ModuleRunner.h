@@ -21,6 +21,10 @@ namespace netrewrite {
 struct RunOptions {
   /// LLVM optimisation level for the JIT (0-3).
   unsigned optLevel = 2;
+  /// Lowering pipeline: 0 naive loops, >= 1 the scheduled (fast) pipeline.
+  unsigned pipelineOptLevel = 0;
+  /// Threads for the parallel loops of the fast pipeline; 0 = all cores.
+  unsigned threads = 0;
 };
 
 /// Checks that `funcName` exists in `module` and that `inputs` match its

@@ -1,0 +1,79 @@
+//===- LowerVectorsCPU.cpp - Hoist and lower vector ops for the CPU -------===//
+//
+// The second half of the CPU schedule, after bufferization: only on buffers
+// can accumulator transfers be hoisted out of reduction loops (on tensors
+// they are loop-carried values). The patterns are upstream ones, collected in
+// one transform script so the step can be replayed with mlir-opt.
+//
+// Why these patterns: `outerproduct` contraction lowering gives broadcast-FMA
+// chains, the shape AVX-512/AVX2 register blocking wants; transfers are
+// lowered to rank 1 (unrolled) so the memory accesses become plain vector
+// loads/stores. Generic vectorisation of matmuls gives broadcast + multiply +
+// multi-reduction; `reduction_to_contract` turns that back into a contraction
+// first. Canonicalization is kept out of the lowering set: mixed with the
+// broadcast lowering it ping-pongs forever.
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Codegen/Passes.h"
+
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Parser/Parser.h"
+
+namespace netrewrite {
+#define GEN_PASS_DEF_LOWERVECTORSCPU
+#include "netrewrite/Codegen/Passes.h.inc"
+} // namespace netrewrite
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kLowerVectorsScript = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%m: !transform.any_op {transform.readonly}) {
+    %f = transform.structured.match ops{["func.func"]} in %m : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    %f2 = transform.structured.hoist_redundant_vector_transfers %f : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f2 {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = "innerparallel"
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.lower_broadcast
+    } : !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+
+struct LowerVectorsCPUPass
+    : public netrewrite::impl::LowerVectorsCPUBase<LowerVectorsCPUPass> {
+  using LowerVectorsCPUBase::LowerVectorsCPUBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OwningOpRef<ModuleOp> script =
+        parseSourceString<ModuleOp>(kLowerVectorsScript, &getContext());
+    if (!script) {
+      module.emitError("internal error: the vector lowering script does not parse");
+      return signalPassFailure();
+    }
+    Operation *entry = transform::detail::findTransformEntryPoint(
+        module, *script, "__transform_main");
+    if (!entry ||
+        failed(transform::applyTransformNamedSequence(
+            module, entry, *script, transform::TransformOptions())))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

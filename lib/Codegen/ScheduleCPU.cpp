@@ -1,0 +1,262 @@
+//===- ScheduleCPU.cpp - Tile, parallelise, vectorise linalg for the CPU --===//
+//
+// The schedule of each op is a transform-dialect script generated from the
+// op's kind and static shape. Generating text (rather than building the
+// transform IR in C++) keeps every schedule printable and replayable with
+// `mlir-opt --transform-interpreter` (see `print-schedules`).
+//
+// Why these shapes: on AVX-512 a 8x32 f32 accumulator tile is 16 zmm
+// registers, leaving room for the broadcast input and two filter vectors;
+// decomposing 2-D convolutions to 1-D ones is what lets the upstream
+// vectoriser turn them into contractions (it vectorises 1-D convolutions
+// only). The outermost `scf.forall` becomes an OpenMP worksharing loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Codegen/Passes.h"
+
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace netrewrite {
+#define GEN_PASS_DEF_SCHEDULECPU
+#include "netrewrite/Codegen/Passes.h.inc"
+} // namespace netrewrite
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kTargetAttr = "netrewrite.schedule_target";
+
+/// The largest divisor of `n` that is at most `cap`, preferring multiples of
+/// `multiple` (vector width) when one exists.
+int64_t tileFor(int64_t n, int64_t cap, int64_t multiple = 1) {
+  if (n <= cap)
+    return n;
+  for (int64_t t = cap; t >= multiple; --t)
+    if (n % t == 0 && t % multiple == 0)
+      return t;
+  for (int64_t t = cap; t >= 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+std::string sizesText(ArrayRef<int64_t> sizes) {
+  std::string s = "[";
+  for (auto [i, v] : llvm::enumerate(sizes))
+    s += (i ? ", " : "") + std::to_string(v);
+  return s + "]";
+}
+
+std::string anyOps(unsigned n) {
+  std::string s = "(";
+  for (unsigned i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::string("!transform.any_op");
+  return s + ")";
+}
+
+/// A schedule: forall tiling, then for-loop tiling, then optional
+/// decomposition, then vectorisation.
+struct Schedule {
+  SmallVector<int64_t> forallSizes;
+  SmallVector<int64_t> forSizes;
+  bool decompose = false;
+  bool vectorize = true;
+};
+
+std::string scriptFor(const Schedule &s) {
+  std::string body;
+  llvm::raw_string_ostream os(body);
+  os << "module attributes {transform.with_named_sequence} {\n"
+     << "  transform.named_sequence @__transform_main(%root: !transform.any_op "
+        "{transform.readonly}) {\n"
+     << "    %op = transform.structured.match attributes{" << kTargetAttr
+     << "} in %root : (!transform.any_op) -> !transform.any_op\n";
+  std::string cur = "%op";
+  if (llvm::any_of(s.forallSizes, [](int64_t v) { return v != 0; })) {
+    os << "    %t0, %forall = transform.structured.tile_using_forall " << cur
+       << " tile_sizes " << sizesText(s.forallSizes)
+       << " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n";
+    cur = "%t0";
+  }
+  unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
+  if (loops) {
+    os << "    %t1, %loops:" << loops
+       << " = transform.structured.tile_using_for " << cur << " tile_sizes "
+       << sizesText(s.forSizes) << " : (!transform.any_op) -> "
+       << anyOps(loops + 1) << "\n";
+    cur = "%t1";
+  }
+  if (s.decompose) {
+    os << "    %d = transform.structured.decompose " << cur
+       << " : (!transform.any_op) -> !transform.any_op\n";
+    cur = "%d";
+  }
+  if (s.vectorize)
+    os << "    transform.structured.vectorize " << cur
+       << " : !transform.any_op\n";
+  os << "    transform.yield\n  }\n}\n";
+  return body;
+}
+
+/// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
+/// static loop ranges.
+std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  Schedule s;
+  Operation *o = op.getOperation();
+  if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
+    // (n, oh, ow, f, kh, kw, c)
+    s.forallSizes = {1, 1};
+    s.forSizes = {0, 0, tileFor(ranges[2], 8), tileFor(ranges[3], 32, 16), 1,
+                  0, tileFor(ranges[6], 32)};
+    s.decompose = true;
+    return s;
+  }
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+          linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMinOp>(o)) {
+    // (n, oh, ow, c, kh, kw)
+    s.forallSizes = {1, 1};
+    s.forSizes = {0, 0, tileFor(ranges[2], 8), tileFor(ranges[3], 64, 16), 1,
+                  0};
+    s.decompose = true;
+    return s;
+  }
+  if (isa<linalg::BatchMatmulOp>(o)) {
+    // (b, m, n, k)
+    s.forallSizes = {1, tileFor(ranges[1], 8)};
+    s.forSizes = {0, 0, tileFor(ranges[2], 32, 16), tileFor(ranges[3], 32)};
+    return s;
+  }
+  if (isa<linalg::MatmulOp>(o)) {
+    // (m, n, k)
+    s.forallSizes = {tileFor(ranges[0], 8)};
+    s.forSizes = {0, tileFor(ranges[1], 32, 16), tileFor(ranges[2], 32)};
+    return s;
+  }
+  // Everything all-parallel: elementwise chains, fills, transposes.
+  if (op.getNumLoops() == 0 ||
+      op.getNumParallelLoops() != op.getNumLoops() || op.hasIndexSemantics())
+    return std::nullopt;
+  // Only ops the vectoriser knows: generic, fill, transpose, copy, broadcast.
+  if (!isa<linalg::GenericOp, linalg::FillOp, linalg::TransposeOp,
+           linalg::CopyOp, linalg::BroadcastOp>(o))
+    return std::nullopt;
+  unsigned rank = ranges.size();
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  if (rank == 1) {
+    s.forSizes[0] = tileFor(ranges[0], 64, 16);
+    return s;
+  }
+  // Parallelise over the leading dimensions, vectorise the last two.
+  for (unsigned d = 0; d + 2 < rank; ++d)
+    s.forallSizes[d] = 1;
+  int64_t rowTile = tileFor(ranges[rank - 2], 8);
+  if (rank == 2)
+    s.forallSizes[0] = rowTile;
+  else
+    s.forSizes[rank - 2] = rowTile;
+  s.forSizes[rank - 1] = tileFor(ranges[rank - 1], 64, 16);
+  // Tiling a dimension by its full size makes no loop: drop it.
+  for (unsigned d = 0; d < rank; ++d) {
+    if (s.forSizes[d] == ranges[d])
+      s.forSizes[d] = 0;
+  }
+  if (llvm::all_of(s.forallSizes, [](int64_t v) { return v == 0; }))
+    s.forallSizes.clear();
+  return s;
+}
+
+/// TOSA lowers depthwise convolutions to the `hwcm` form; with a channel
+/// multiplier of 1 that is the `hwc` form, which the decomposition handles.
+void rewriteDepthwiseMultiplierOne(func::FuncOp func) {
+  SmallVector<linalg::DepthwiseConv2DNhwcHwcmOp> ops;
+  func.walk([&](linalg::DepthwiseConv2DNhwcHwcmOp op) { ops.push_back(op); });
+  for (auto op : ops) {
+    auto filterType = dyn_cast<RankedTensorType>(op.getInputs()[1].getType());
+    auto outType = dyn_cast<RankedTensorType>(op.getOutputs()[0].getType());
+    if (!filterType || !outType || !filterType.hasStaticShape() ||
+        !outType.hasStaticShape() || filterType.getDimSize(3) != 1)
+      continue;
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    SmallVector<ReassociationIndices> lastTwo = {{0}, {1}, {2, 3}};
+    SmallVector<ReassociationIndices> outLastTwo = {{0}, {1}, {2}, {3, 4}};
+    Value filter = tensor::CollapseShapeOp::create(b, loc, op.getInputs()[1],
+                                                   lastTwo);
+    Value init = tensor::CollapseShapeOp::create(b, loc, op.getOutputs()[0],
+                                                 outLastTwo);
+    auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
+        b, loc, TypeRange{init.getType()},
+        ValueRange{op.getInputs()[0], filter}, ValueRange{init},
+        op.getStridesAttr(), op.getDilationsAttr());
+    Value expanded = tensor::ExpandShapeOp::create(
+        b, loc, outType, conv.getResult(0), outLastTwo);
+    op.getResult(0).replaceAllUsesWith(expanded);
+    op.erase();
+  }
+}
+
+struct ScheduleCPUPass
+    : public netrewrite::impl::ScheduleCPUBase<ScheduleCPUPass> {
+  using ScheduleCPUBase::ScheduleCPUBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    rewriteDepthwiseMultiplierOne(func);
+
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      // Ops nested in an already-tiled region belong to another schedule.
+      if (!op->getParentOfType<scf::ForallOp>() &&
+          !op->getParentOfType<scf::ForOp>() && op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    MLIRContext *ctx = &getContext();
+    for (linalg::LinalgOp op : ops) {
+      std::optional<Schedule> schedule = scheduleFor(op);
+      if (!schedule)
+        continue;
+      std::string script = scriptFor(*schedule);
+      if (printSchedules)
+        llvm::errs() << "// schedule for " << op->getName() << " at "
+                     << op->getLoc() << "\n"
+                     << script;
+      OwningOpRef<ModuleOp> transformModule =
+          parseSourceString<ModuleOp>(script, ctx);
+      if (!transformModule) {
+        func.emitError("internal error: a generated schedule does not parse");
+        return signalPassFailure();
+      }
+      Operation *entry = transform::detail::findTransformEntryPoint(
+          func, *transformModule, "__transform_main");
+      op->setAttr(kTargetAttr, UnitAttr::get(ctx));
+      // A schedule that does not apply (an op the vectoriser rejects) is
+      // not an error: the op stays as scalar loops. Its diagnostics are
+      // kept out of the user's way unless schedules are being printed.
+      bool failedQuietly = false;
+      {
+        ScopedDiagnosticHandler quiet(ctx, [&](Diagnostic &diag) {
+          if (printSchedules)
+            llvm::errs() << "// schedule not applied: " << diag << "\n";
+          failedQuietly = true;
+          return success();
+        });
+        transform::TransformOptions options;
+        (void)transform::applyTransformNamedSequence(
+            func, entry, *transformModule, options);
+      }
+      (void)failedQuietly;
+      func.walk([&](Operation *o) { o->removeAttr(kTargetAttr); });
+    }
+  }
+};
+
+} // namespace
