@@ -61,6 +61,21 @@ struct LowerVectorsCPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Bufferization spells copies (padding, slices inserted into a bigger
+    // buffer) as memref.copy, which lowers to a call of the runtime's
+    // element-by-element memrefCopy; as linalg.copy it becomes a loop nest
+    // whose contiguous innermost loop LLVM vectorises.
+    SmallVector<memref::CopyOp> copies;
+    module.walk([&](memref::CopyOp op) {
+      auto type = dyn_cast<MemRefType>(op.getSource().getType());
+      if (type && type.hasStaticShape() && type.getRank() > 0)
+        copies.push_back(op);
+    });
+    for (memref::CopyOp op : copies) {
+      OpBuilder b(op);
+      linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());
+      op.erase();
+    }
     OwningOpRef<ModuleOp> script =
         parseSourceString<ModuleOp>(kLowerVectorsScript, &getContext());
     if (!script) {

@@ -148,60 +148,40 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp, linalg::FillOp, linalg::TransposeOp,
            linalg::CopyOp, linalg::BroadcastOp>(o))
     return std::nullopt;
+  // Unit dimensions (channel multipliers, batch 1) are left alone: the
+  // vector goes on the innermost dimension with more than one element and
+  // the row tile on the one before it, so a `...x128x1` value still gets
+  // 16-lane vectors instead of one lane per channel.
   unsigned rank = ranges.size();
   s.forallSizes.assign(rank, 0);
   s.forSizes.assign(rank, 0);
-  if (rank == 1) {
-    s.forSizes[0] = tileFor(ranges[0], 64, 16);
-    return s;
+  SmallVector<unsigned> nonUnit;
+  for (unsigned d = 0; d < rank; ++d)
+    if (ranges[d] > 1)
+      nonUnit.push_back(d);
+  if (nonUnit.empty())
+    return std::nullopt;
+  unsigned v = nonUnit.back();
+  s.forSizes[v] = tileFor(ranges[v], 64, 16);
+  if (nonUnit.size() >= 2) {
+    unsigned u = nonUnit[nonUnit.size() - 2];
+    int64_t rowTile = tileFor(ranges[u], 8);
+    // Parallelise over the dimensions before the row dimension, or over row
+    // blocks when there is none.
+    if (nonUnit.size() == 2)
+      s.forallSizes[u] = rowTile;
+    else
+      s.forSizes[u] = rowTile;
+    for (unsigned i = 0; i + 2 < nonUnit.size(); ++i)
+      s.forallSizes[nonUnit[i]] = 1;
   }
-  // Parallelise over the leading dimensions, vectorise the last two.
-  for (unsigned d = 0; d + 2 < rank; ++d)
-    s.forallSizes[d] = 1;
-  int64_t rowTile = tileFor(ranges[rank - 2], 8);
-  if (rank == 2)
-    s.forallSizes[0] = rowTile;
-  else
-    s.forSizes[rank - 2] = rowTile;
-  s.forSizes[rank - 1] = tileFor(ranges[rank - 1], 64, 16);
   // Tiling a dimension by its full size makes no loop: drop it.
-  for (unsigned d = 0; d < rank; ++d) {
+  for (unsigned d = 0; d < rank; ++d)
     if (s.forSizes[d] == ranges[d])
       s.forSizes[d] = 0;
-  }
-  if (llvm::all_of(s.forallSizes, [](int64_t v) { return v == 0; }))
+  if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
     s.forallSizes.clear();
   return s;
-}
-
-/// TOSA lowers depthwise convolutions to the `hwcm` form; with a channel
-/// multiplier of 1 that is the `hwc` form, which the decomposition handles.
-void rewriteDepthwiseMultiplierOne(func::FuncOp func) {
-  SmallVector<linalg::DepthwiseConv2DNhwcHwcmOp> ops;
-  func.walk([&](linalg::DepthwiseConv2DNhwcHwcmOp op) { ops.push_back(op); });
-  for (auto op : ops) {
-    auto filterType = dyn_cast<RankedTensorType>(op.getInputs()[1].getType());
-    auto outType = dyn_cast<RankedTensorType>(op.getOutputs()[0].getType());
-    if (!filterType || !outType || !filterType.hasStaticShape() ||
-        !outType.hasStaticShape() || filterType.getDimSize(3) != 1)
-      continue;
-    OpBuilder b(op);
-    Location loc = op.getLoc();
-    SmallVector<ReassociationIndices> lastTwo = {{0}, {1}, {2, 3}};
-    SmallVector<ReassociationIndices> outLastTwo = {{0}, {1}, {2}, {3, 4}};
-    Value filter = tensor::CollapseShapeOp::create(b, loc, op.getInputs()[1],
-                                                   lastTwo);
-    Value init = tensor::CollapseShapeOp::create(b, loc, op.getOutputs()[0],
-                                                 outLastTwo);
-    auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
-        b, loc, TypeRange{init.getType()},
-        ValueRange{op.getInputs()[0], filter}, ValueRange{init},
-        op.getStridesAttr(), op.getDilationsAttr());
-    Value expanded = tensor::ExpandShapeOp::create(
-        b, loc, outType, conv.getResult(0), outLastTwo);
-    op.getResult(0).replaceAllUsesWith(expanded);
-    op.erase();
-  }
 }
 
 struct ScheduleCPUPass
@@ -210,8 +190,6 @@ struct ScheduleCPUPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    rewriteDepthwiseMultiplierOne(func);
-
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       // Ops nested in an already-tiled region belong to another schedule.

@@ -37,6 +37,8 @@ static constexpr llvm::StringLiteral kCPUPipeline =
 /// asked for in HWCF layout (transposed once at compile time) because the
 /// 1-D convolution vectoriser wants the output channel innermost. Parallel
 /// `scf.forall` loops become OpenMP worksharing loops (libomp at run time);
+/// copies (padding, concatenation) become loops LLVM vectorises instead of
+/// calls to the generic memrefCopy (netrewrite-lower-vectors-cpu);
 /// memref lowering runs before scf-to-cf because the alloca scopes the
 /// OpenMP conversion creates must still hold single-block regions.
 static constexpr llvm::StringLiteral kCPUFastPipeline =
@@ -44,7 +46,8 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
     " tosa-to-linalg, tosa-to-arith, tosa-to-tensor, canonicalize),"
     " netrewrite-fold-weight-transposes,"
-    " func.func(linalg-fuse-elementwise-ops), canonicalize, cse,"
+    " func.func(netrewrite-depthwise-to-hwc, linalg-fuse-elementwise-ops,"
+    " linalg-fold-unit-extent-dims), canonicalize, cse,"
     " func.func(netrewrite-schedule-cpu), canonicalize, cse,"
     " one-shot-bufferize{bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"

@@ -48,12 +48,26 @@ def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
     reduction loops, lowers `vector.contract` to outer products (FMAs on
     broadcast operands), and lowers transfers, transposes, broadcasts and
     multi-reductions to 1-D vector operations LLVM maps to SIMD registers.
+    Static `memref.copy` ops become `linalg.copy` (loops LLVM vectorises)
+    instead of calls to the generic `memrefCopy` runtime function.
   }];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::vector::VectorDialect",
     "mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"
   ];
+}
+
+def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
+  let summary = "Drop the unit channel multiplier of depthwise convolutions";
+  let description = [{
+    Rewrites `linalg.depthwise_conv_2d_nhwc_hwcm` with a channel multiplier
+    of 1 into `linalg.depthwise_conv_2d_nhwc_hwc` between a
+    `tensor.collapse_shape` of the filter and init and a `tensor.expand_shape`
+    of the result; `linalg-fold-unit-extent-dims` and canonicalization then
+    remove the unit dimension from the surrounding ops.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
 def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
