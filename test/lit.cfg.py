@@ -28,6 +28,7 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "netrewrite-compile",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
