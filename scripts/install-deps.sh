@@ -7,11 +7,14 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   clang-22
   cmake
+  dataset-fashion-mnist
   libclang-rt-22-dev
   libhdf5-dev
   libmlir-22-dev
+  libomp-22-dev
   libonnx-dev
   libprotobuf-dev
+  libstb-dev
   libzip-dev
   lld-22
   llvm-22-dev
@@ -22,6 +25,7 @@ DEBIAN_PACKAGES=(
   protobuf-compiler
   python3-numpy
   python3-onnx
+  zlib1g-dev
 )
 
 missing=()

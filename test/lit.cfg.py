@@ -33,3 +33,8 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Tests on the real Fashion-MNIST files run where Debian's
+# dataset-fashion-mnist is installed.
+if os.path.exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")

@@ -16,6 +16,9 @@ p.add_argument("--size", type=int, default=16)
 p.add_argument("--channels", type=int, default=1)
 p.add_argument("--classes", type=int, default=10)
 p.add_argument("--seed", type=int, default=0)
+p.add_argument("--eval", nargs=3, metavar=("X.npy", "Y.npy", "OUT.txt"),
+               help="only write the metrics of the model on preprocessed "
+                    "inputs X (NxHxWxC) with labels Y to OUT")
 a = p.parse_args()
 B, H, C, K = a.batch, a.size, a.channels, a.classes
 r = np.random.default_rng(a.seed)
@@ -97,6 +100,29 @@ def forward(x):
     y = np.clip(conv(y, w2, b2, 0), 0, 6)
     y = pool(y, np.mean)
     return (y.reshape(B, F) @ wf[0] + bf[0]).astype(np.float32)
+
+def metrics(logits, labels):
+    n = len(labels)
+    m = logits.astype(np.float64) - logits.max(1, keepdims=True)
+    logp = m - np.log(np.exp(m).sum(1, keepdims=True))
+    acc = (logits.argmax(1) == labels).mean()
+    loss = -logp[np.arange(n), labels].mean()
+    top5 = np.mean([(logits[i] > logits[i, labels[i]]).sum() < 5 for i in range(n)])
+    return "accuracy %.4f top5 %.4f loss %.4f\n" % (acc, top5, loss)
+
+def forward_any(xs):
+    # Runs the fixed-batch model over any number of examples, padding.
+    outs = []
+    for i in range(0, len(xs), B):
+        chunk = xs[i:i + B]
+        pad = np.zeros((B - len(chunk),) + xs.shape[1:], np.float32)
+        outs.append(forward(np.concatenate([chunk, pad]))[:len(chunk)])
+    return np.concatenate(outs)
+
+if a.eval:
+    xs, ys = np.load(a.eval[0]), np.load(a.eval[1]).astype(np.int64)
+    open(a.eval[2], "w").write(metrics(forward_any(xs), ys))
+    raise SystemExit(0)
 
 x = r.standard_normal((B, H, H, C)).astype(np.float32)
 np.save(os.path.join(a.out, "x.npy"), x)
