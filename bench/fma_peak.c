@@ -37,7 +37,7 @@ int main(void) {
 #pragma unroll
         for (int i = 0; i < 12; ++i)
           a[i] = a[i] * m + c; // contracted to one FMA
-        __asm__ volatile("" : "+x"(a[0]), "+x"(a[5]), "+x"(a[11]));
+        __asm__ volatile("" : "+v"(a[0]), "+v"(a[5]), "+v"(a[11]));
       }
       for (int i = 0; i < 12; ++i)
         for (int l = 0; l < LANES; ++l)

@@ -103,6 +103,25 @@ std::string scriptFor(const Schedule &s) {
   return body;
 }
 
+/// Below this many loop iterations an op runs on one thread: waking the
+/// other threads (a fork/join per op) costs more than it saves, and on a
+/// loaded machine a parallel region waits for its slowest thread.
+constexpr int64_t kMinParallelIterations = 1 << 18;
+
+/// Moves the forall tiles of a small op into its sequential tiling.
+void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
+  int64_t iterations = 1;
+  for (int64_t r : op.getStaticLoopRanges())
+    iterations *= r;
+  if (iterations >= kMinParallelIterations || s.forallSizes.empty())
+    return;
+  s.forSizes.resize(std::max(s.forSizes.size(), s.forallSizes.size()), 0);
+  for (auto [d, t] : llvm::enumerate(s.forallSizes))
+    if (t != 0 && s.forSizes[d] == 0)
+      s.forSizes[d] = t;
+  s.forallSizes.clear();
+}
+
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
 /// static loop ranges.
 std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
@@ -138,6 +157,34 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // (m, n, k)
     s.forallSizes = {tileFor(ranges[0], 8)};
     s.forSizes = {0, tileFor(ranges[1], 32, 16), tileFor(ranges[2], 32)};
+    return s;
+  }
+  // Contractions in generic form (a dense layer after unit-dimension
+  // folding is a matrix-vector product): vectors along the innermost
+  // parallel dimension, row blocks of 8 on the one before, reductions in
+  // steps of 32; parallel over the outer dimensions or, when there are
+  // none, over blocks of the innermost one.
+  if (isa<linalg::GenericOp>(o) && linalg::isaContractionOpInterface(op)) {
+    SmallVector<unsigned> par, red;
+    for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      (it == utils::IteratorType::parallel ? par : red).push_back(d);
+    unsigned rank = ranges.size();
+    s.forallSizes.assign(rank, 0);
+    s.forSizes.assign(rank, 0);
+    if (par.empty() || red.empty())
+      return std::nullopt;
+    unsigned n = par.back();
+    for (unsigned d : red)
+      s.forSizes[d] = d == red.back() ? tileFor(ranges[d], 32) : 1;
+    if (par.size() == 1) {
+      s.forallSizes[n] = tileFor(ranges[n], 32, 16);
+    } else {
+      unsigned m = par[par.size() - 2];
+      s.forSizes[n] = tileFor(ranges[n], 32, 16);
+      s.forallSizes[m] = tileFor(ranges[m], 8);
+      for (unsigned i = 0; i + 2 < par.size(); ++i)
+        s.forallSizes[par[i]] = 1;
+    }
     return s;
   }
   // Everything all-parallel: elementwise chains, fills, transposes.
@@ -202,6 +249,7 @@ struct ScheduleCPUPass
       std::optional<Schedule> schedule = scheduleFor(op);
       if (!schedule)
         continue;
+      serializeIfSmall(op, *schedule);
       std::string script = scriptFor(*schedule);
       if (printSchedules)
         llvm::errs() << "// schedule for " << op->getName() << " at "

@@ -19,7 +19,7 @@ func.func @conv(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %init: te
 
 // A dense layer: row blocks of 8 in parallel, 8x32 register tiles.
 // CHECK-LABEL: func.func @dense
-// CHECK: scf.forall
+// CHECK: scf.for
 // CHECK: scf.for
 // CHECK-NOT: linalg.batch_matmul
 func.func @dense(%a: tensor<1x16x256xf32>, %b: tensor<1x256x64xf32>, %init: tensor<1x16x64xf32>) -> tensor<1x16x64xf32> {
@@ -31,20 +31,20 @@ func.func @dense(%a: tensor<1x16x256xf32>, %b: tensor<1x256x64xf32>, %init: tens
 
 // An elementwise op: parallel over the leading dimensions, 8x64 vectors.
 // CHECK-LABEL: func.func @relu
-// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (4, 16)
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (4, 64)
 // CHECK: vector.transfer_read {{.*}} vector<1x1x8x64xf32>
 // CHECK: arith.maximumf {{.*}} : vector<1x1x8x64xf32>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-func.func @relu(%x: tensor<4x16x16x64xf32>) -> tensor<4x16x16x64xf32> {
-  %e = tensor.empty() : tensor<4x16x16x64xf32>
+func.func @relu(%x: tensor<4x64x64x64xf32>) -> tensor<4x64x64x64xf32> {
+  %e = tensor.empty() : tensor<4x64x64x64xf32>
   %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-    ins(%x : tensor<4x16x16x64xf32>) outs(%e : tensor<4x16x16x64xf32>) {
+    ins(%x : tensor<4x64x64x64xf32>) outs(%e : tensor<4x64x64x64xf32>) {
   ^bb0(%in: f32, %out: f32):
     %c0 = arith.constant 0.0 : f32
     %m = arith.maximumf %in, %c0 : f32
     linalg.yield %m : f32
-  } -> tensor<4x16x16x64xf32>
-  return %0 : tensor<4x16x16x64xf32>
+  } -> tensor<4x64x64x64xf32>
+  return %0 : tensor<4x64x64x64xf32>
 }
 
 // -----
@@ -54,10 +54,31 @@ func.func @relu(%x: tensor<4x16x16x64xf32>) -> tensor<4x16x16x64xf32> {
 // CHECK: scf.forall
 // CHECK: arith.maximumf {{.*}} : vector<1x1x32xf32>
 // CHECK-NOT: linalg.pooling_nhwc_max
-func.func @maxpool(%x: tensor<1x16x16x32xf32>, %k: tensor<2x2xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+func.func @maxpool(%x: tensor<4x64x64x32xf32>, %k: tensor<2x2xf32>, %init: tensor<4x32x32x32xf32>) -> tensor<4x32x32x32xf32> {
   %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-    ins(%x, %k : tensor<1x16x16x32xf32>, tensor<2x2xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
-  return %0 : tensor<1x8x8x32xf32>
+    ins(%x, %k : tensor<4x64x64x32xf32>, tensor<2x2xf32>) outs(%init : tensor<4x32x32x32xf32>) -> tensor<4x32x32x32xf32>
+  return %0 : tensor<4x32x32x32xf32>
+}
+
+// -----
+
+// A small op (fewer than 2^18 iterations) is not worth waking threads for:
+// the same tiles, sequential loops.
+// CHECK-LABEL: func.func @small_relu
+// CHECK-NOT: scf.forall
+// CHECK: scf.for
+// CHECK: arith.maximumf {{.*}} : vector<1x1x8x16xf32>
+#id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @small_relu(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %0 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x8x8x16xf32>) outs(%e : tensor<1x8x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x16xf32>
+  return %0 : tensor<1x8x8x16xf32>
 }
 
 // -----

@@ -16,6 +16,8 @@ p.add_argument("--size", type=int, default=16)
 p.add_argument("--channels", type=int, default=1)
 p.add_argument("--classes", type=int, default=10)
 p.add_argument("--seed", type=int, default=0)
+p.add_argument("--onnx", action="store_true",
+               help="also write model.onnx (NHWC in/out, for onnxruntime)")
 p.add_argument("--eval", nargs=3, metavar=("X.npy", "Y.npy", "OUT.txt"),
                help="only write the metrics of the model on preprocessed "
                     "inputs X (NxHxWxC) with labels Y to OUT")
@@ -146,3 +148,33 @@ acc = (logits.argmax(1) == labels).mean()
 loss = -logp[np.arange(n), labels].mean()
 top5 = np.mean([(logits[i] > logits[i, labels[i]]).sum() < 5 for i in range(n)])
 open(os.path.join(a.out, "expected.txt"), "w").write("accuracy %.4f top5 %.4f loss %.4f\n" % (acc, top5, loss))
+
+if a.onnx:
+    # The same network for onnxruntime (NCHW inside, NHWC at the edges).
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    W = lambda arr, n: numpy_helper.from_array(np.ascontiguousarray(arr), n)
+    nodes = [
+        helper.make_node("Transpose", ["x"], ["xc"], perm=[0, 3, 1, 2]),
+        helper.make_node("Conv", ["xc", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("Conv", ["r1", "wd", "bd"], ["d"], pads=[1, 1, 1, 1], group=8),
+        helper.make_node("MaxPool", ["d"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["p", "w2", "b2"], ["c2"]),
+        helper.make_node("Clip", ["c2", "lo", "hi"], ["r2"]),
+        helper.make_node("AveragePool", ["r2"], ["ap"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Transpose", ["ap"], ["at"], perm=[0, 2, 3, 1]),
+        helper.make_node("Reshape", ["at", "shape"], ["f"]),
+        helper.make_node("MatMul", ["f", "wf"], ["m"]),
+        helper.make_node("Add", ["m", "bf"], ["y"]),
+    ]
+    inits = [W(w1.transpose(0, 3, 1, 2), "w1"), W(b1, "b1"),
+             W(wd.transpose(2, 3, 0, 1), "wd"), W(bd, "bd"),
+             W(w2.transpose(0, 3, 1, 2), "w2"), W(b2, "b2"),
+             W(np.array(0, np.float32), "lo"), W(np.array(6, np.float32), "hi"),
+             W(np.array([B, F], np.int64), "shape"), W(wf[0], "wf"), W(bf[0, 0], "bf")]
+    g = helper.make_graph(nodes, "small_cnn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [B, H, H, C])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [B, K])], inits)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+              os.path.join(a.out, "model.onnx"))
