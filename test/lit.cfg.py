@@ -29,6 +29,7 @@ tools = [
     "netrewrite-opt",
     "netrewrite-run",
     "netrewrite-compile",
+    "netrewrite-ckpt",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
