@@ -5,7 +5,18 @@
 // data to OUT.bin (for the correctness comparison).
 const path = require("path");
 const fs = require("fs");
-const ort = require(path.join(__dirname, "..", ".cache", "npm-bench", "node_modules", "onnxruntime-node"));
+// bench/install-onnxruntime.sh installs into .cache/npm-bench; the ONNX
+// importer's scripts/fetch-npm-models.sh into .cache/npm-onnx; either works.
+function findOrt() {
+  const roots = [process.env.NETREWRITE_ORT_NODE_MODULES,
+                 path.join(__dirname, "..", ".cache", "npm-bench", "node_modules"),
+                 path.join(__dirname, "..", ".cache", "npm-onnx", "node_modules")];
+  for (const r of roots)
+    if (r && fs.existsSync(path.join(r, "onnxruntime-node", "package.json")))
+      return require(path.join(r, "onnxruntime-node"));
+  throw new Error("onnxruntime-node is not installed: run bench/install-onnxruntime.sh");
+}
+const ort = findOrt();
 
 async function main() {
   const [model, shapeText, threads, seconds, inFile, outFile] = process.argv.slice(2);

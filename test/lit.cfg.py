@@ -39,3 +39,11 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # dataset-fashion-mnist is installed.
 if os.path.exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
+
+# Comparisons with onnxruntime run where onnxruntime-node is installed
+# (bench/install-onnxruntime.sh or scripts/fetch-npm-models.sh).
+for _d in ("npm-bench", "npm-onnx"):
+    if os.path.exists(os.path.join(config.netrewrite_src_root, ".cache", _d,
+                                   "node_modules", "onnxruntime-node",
+                                   "package.json")):
+        config.available_features.add("onnxruntime")
