@@ -30,6 +30,7 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kTargetAttr = "netrewrite.schedule_target";
+constexpr llvm::StringLiteral kFusedInitAttr = "netrewrite.fused_init";
 
 /// The largest divisor of `n` that is at most `cap`, preferring multiples of
 /// `multiple` (vector width) when one exists.
@@ -66,6 +67,11 @@ struct Schedule {
   SmallVector<int64_t> forSizes;
   bool decompose = false;
   bool vectorize = true;
+  /// Fuse the producer of this init operand (the bias broadcast or fill)
+  /// into the forall, tiled along dimension 2 by `fusedTile` and vectorised,
+  /// so the output is written once per tile instead of in a separate pass.
+  std::optional<unsigned> fuseInitOperand;
+  int64_t fusedTile = 0;
 };
 
 std::string scriptFor(const Schedule &s) {
@@ -77,11 +83,26 @@ std::string scriptFor(const Schedule &s) {
      << "    %op = transform.structured.match attributes{" << kTargetAttr
      << "} in %root : (!transform.any_op) -> !transform.any_op\n";
   std::string cur = "%op";
+  bool fuse = s.fuseInitOperand && !s.forallSizes.empty();
+  if (fuse)
+    os << "    %init = transform.get_producer_of_operand %op["
+       << *s.fuseInitOperand
+       << "] : (!transform.any_op) -> !transform.any_op\n";
   if (llvm::any_of(s.forallSizes, [](int64_t v) { return v != 0; })) {
     os << "    %t0, %forall = transform.structured.tile_using_forall " << cur
        << " tile_sizes " << sizesText(s.forallSizes)
        << " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n";
     cur = "%t0";
+  }
+  if (fuse) {
+    os << "    %fused, %forall2 = transform.structured.fuse_into_containing_op "
+          "%init into %forall : (!transform.any_op, !transform.any_op) -> "
+          "(!transform.any_op, !transform.any_op)\n"
+       << "    %f1, %fl = transform.structured.tile_using_for %fused "
+          "tile_sizes [0, 0, "
+       << s.fusedTile
+       << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
+       << "    transform.structured.vectorize %f1 : !transform.any_op\n";
   }
   unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
   if (loops) {
@@ -150,6 +171,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.forSizes = {0, 0, ow, tileFor(ranges[3], f, 16), 1,
                   1, tileFor(ranges[6], window ? 64 : 32)};
     s.decompose = true;
+    s.fuseInitOperand = 2;
+    s.fusedTile = tileFor(ranges[2], 8);
     return s;
   }
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
@@ -159,6 +182,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.forSizes = {0, 0, tileFor(ranges[2], 8), tileFor(ranges[3], 64, 16), 1,
                   0};
     s.decompose = true;
+    s.fuseInitOperand = 2;
+    s.fusedTile = tileFor(ranges[2], 8);
     return s;
   }
   if (isa<linalg::BatchMatmulOp>(o)) {
@@ -249,21 +274,52 @@ struct ScheduleCPUPass
     : public netrewrite::impl::ScheduleCPUBase<ScheduleCPUPass> {
   using ScheduleCPUBase::ScheduleCPUBase;
 
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
+  /// Ops not yet inside a tiled region; `anchors` selects convolutions,
+  /// poolings and matmuls (scheduled first, so that they can pull their
+  /// init producers into their loops) or everything else.
+  SmallVector<linalg::LinalgOp> collect(func::FuncOp func, bool anchors) {
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      // Ops nested in an already-tiled region belong to another schedule.
+      bool isAnchor = isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+                      linalg::isaContractionOpInterface(op);
       if (!op->getParentOfType<scf::ForallOp>() &&
-          !op->getParentOfType<scf::ForOp>() && op.hasPureTensorSemantics())
+          !op->getParentOfType<scf::ForOp>() && op.hasPureTensorSemantics() &&
+          isAnchor == anchors)
         ops.push_back(op);
     });
+    return ops;
+  }
+
+  /// The init producer can be fused when it is an all-parallel linalg op
+  /// (fill or bias broadcast) used only as this init.
+  static bool canFuseInit(linalg::LinalgOp op, unsigned operand) {
+    if (operand >= op->getNumOperands())
+      return false;
+    auto producer = op->getOperand(operand).getDefiningOp<linalg::LinalgOp>();
+    return producer && producer->hasOneUse() &&
+           producer.hasPureTensorSemantics() &&
+           producer.getNumParallelLoops() == producer.getNumLoops() &&
+           producer.getNumLoops() == 4;
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    for (bool anchors : {true, false})
+      for (linalg::LinalgOp op : collect(func, anchors))
+        if (failed(scheduleOne(func, op)))
+          return signalPassFailure();
+  }
+
+  LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {
     MLIRContext *ctx = &getContext();
-    for (linalg::LinalgOp op : ops) {
+    {
       std::optional<Schedule> schedule = scheduleFor(op);
       if (!schedule)
-        continue;
+        return success();
       serializeIfSmall(op, *schedule);
+      if (schedule->fuseInitOperand &&
+          !canFuseInit(op, *schedule->fuseInitOperand))
+        schedule->fuseInitOperand.reset();
       std::string script = scriptFor(*schedule);
       if (printSchedules)
         llvm::errs() << "// schedule for " << op->getName() << " at "
@@ -271,13 +327,16 @@ struct ScheduleCPUPass
                      << script;
       OwningOpRef<ModuleOp> transformModule =
           parseSourceString<ModuleOp>(script, ctx);
-      if (!transformModule) {
-        func.emitError("internal error: a generated schedule does not parse");
-        return signalPassFailure();
-      }
+      if (!transformModule)
+        return func.emitError(
+            "internal error: a generated schedule does not parse");
       Operation *entry = transform::detail::findTransformEntryPoint(
           func, *transformModule, "__transform_main");
       op->setAttr(kTargetAttr, UnitAttr::get(ctx));
+      if (schedule->fuseInitOperand)
+        op->getOperand(*schedule->fuseInitOperand)
+            .getDefiningOp()
+            ->setAttr(kFusedInitAttr, UnitAttr::get(ctx));
       // A schedule that does not apply (an op the vectoriser rejects) is
       // not an error: the op stays as scalar loops. Its diagnostics are
       // kept out of the user's way unless schedules are being printed.
@@ -294,7 +353,35 @@ struct ScheduleCPUPass
             func, entry, *transformModule, options);
       }
       (void)failedQuietly;
-      func.walk([&](Operation *o) { o->removeAttr(kTargetAttr); });
+      // The fused init producer now runs per tile inside the forall; the
+      // original still feeds the forall's shared output, which every tile
+      // overwrites before reading. Give the forall the producer's own empty
+      // init instead, so the output is not computed twice.
+      SmallVector<linalg::LinalgOp> fusedInits;
+      func.walk([&](linalg::LinalgOp p) {
+        if (p->hasAttr(kFusedInitAttr) &&
+            !p->getParentOfType<scf::ForallOp>())
+          fusedInits.push_back(p);
+      });
+      for (linalg::LinalgOp p : fusedInits) {
+        Value init = p.getDpsInitOperand(0)->get();
+        // Fusion through the forall's block argument may already have
+        // replaced the shared output; the original is then dead.
+        if (p->use_empty()) {
+          p->erase();
+          continue;
+        }
+        if (p->hasOneUse() && isa<scf::ForallOp>(*p->user_begin()) &&
+            init.getDefiningOp<tensor::EmptyOp>()) {
+          p->getResult(0).replaceAllUsesWith(init);
+          p->erase();
+        }
+      }
+      func.walk([&](Operation *o) {
+        o->removeAttr(kTargetAttr);
+        o->removeAttr(kFusedInitAttr);
+      });
+      return success();
     }
   }
 };
