@@ -55,12 +55,74 @@ module attributes {transform.with_named_sequence} {
 }
 )mlir";
 
+/// `memref.copy %alloc (or a collapse_shape of it) -> %outParam` at the end
+/// of a function: results become out-parameters after bufferization, and the
+/// network's last buffer is then copied into the caller's. Computing into
+/// the out-parameter directly saves a pass over the output.
+void forwardResultCopies(func::FuncOp func) {
+  SmallVector<memref::CopyOp> copies;
+  func.walk([&](memref::CopyOp op) {
+    auto arg = dyn_cast<BlockArgument>(op.getTarget());
+    if (arg && arg.getOwner() == &func.getBody().front() &&
+        op->getBlock() == &func.getBody().front())
+      copies.push_back(op);
+  });
+  for (memref::CopyOp copy : copies) {
+    Value dst = copy.getTarget();
+    auto dstType = dyn_cast<MemRefType>(dst.getType());
+    if (!dstType || !dstType.getLayout().isIdentity())
+      continue;
+    auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>();
+    Value allocValue = collapse ? collapse.getSrc() : copy.getSource();
+    auto alloc = allocValue.getDefiningOp<memref::AllocOp>();
+    if (!alloc || alloc->getBlock() != copy->getBlock() ||
+        !alloc.getType().getLayout().isIdentity() ||
+        (collapse && !collapse->hasOneUse()))
+      continue;
+    if (!collapse && alloc.getType() != dstType)
+      continue;
+    // Every other use must come before the copy (or be its dealloc), so the
+    // out-parameter is not read or written after the copy would have run.
+    bool safe = true;
+    SmallVector<Operation *> deallocs;
+    for (Operation *user : alloc->getUsers()) {
+      if (isa<memref::DeallocOp>(user)) {
+        deallocs.push_back(user);
+        continue;
+      }
+      Operation *top = copy->getBlock()->findAncestorOpInBlock(*user);
+      if (!top || (user != collapse.getOperation() &&
+                   !top->isBeforeInBlock(copy)))
+        safe = false;
+    }
+    if (!safe)
+      continue;
+    OpBuilder b(alloc);
+    Value replacement = dst;
+    if (collapse) {
+      if (collapse.getType() != dstType)
+        continue;
+      replacement = memref::ExpandShapeOp::create(
+          b, alloc.getLoc(), alloc.getType(), dst,
+          collapse.getReassociationIndices());
+    }
+    for (Operation *d : deallocs)
+      d->erase();
+    copy->erase();
+    if (collapse)
+      collapse->erase();
+    alloc->replaceAllUsesWith(ValueRange{replacement});
+    alloc->erase();
+  }
+}
+
 struct LowerVectorsCPUPass
     : public netrewrite::impl::LowerVectorsCPUBase<LowerVectorsCPUPass> {
   using LowerVectorsCPUBase::LowerVectorsCPUBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    module.walk([](func::FuncOp f) { forwardResultCopies(f); });
     // Bufferization spells copies (padding, slices inserted into a bigger
     // buffer) as memref.copy, which lowers to a call of the runtime's
     // element-by-element memrefCopy; as linalg.copy it becomes a loop nest

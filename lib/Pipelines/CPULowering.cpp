@@ -51,7 +51,7 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " func.func(netrewrite-schedule-cpu), canonicalize, cse,"
     " one-shot-bufferize{bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"
-    " buffer-results-to-out-params{modify-public-functions},"
+    " buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
     " buffer-deallocation-pipeline, canonicalize,"
     " netrewrite-lower-vectors-cpu, canonicalize, cse,"
     " func.func(convert-vector-to-scf{full-unroll}),"

@@ -88,7 +88,9 @@ struct Model {
   int64_t imageSize() const { return height * width * channels; }
   /// Runs the network on `input` (batch x H x W x C) into `output`.
   void run(std::vector<float> &input, std::vector<float> &output) const {
-    output.assign(batch * classes, 0.0f);
+    // Sized once; the network overwrites every element.
+    if ((int64_t)output.size() != batch * classes)
+      output.assign(batch * classes, 0.0f);
     auto in = describe<4>(input.data(), {batch, height, width, channels});
     auto out = describe<2>(output.data(), {batch, classes});
     _mlir_ciface_forward(&in, &out);
