@@ -70,6 +70,17 @@ def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp"> {
+  let summary = "Give OpenMP worksharing loops a dynamic schedule";
+  let description = [{
+    Sets `schedule(dynamic)` on every `omp.wsloop` without a schedule, so
+    that threads that run take the iterations of a thread that is late
+    (descheduled on a shared machine) instead of waiting for its static
+    share.
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+}
+
 def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
   let summary = "Transpose constant weights at compile time";
   let description = [{
