@@ -12,10 +12,10 @@
 // NAIVE-NOT: omp.
 // NAIVE-NOT: vector<
 // NAIVE: llvm.func @_mlir_ciface_forward
-func.func @forward(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x32xf32> {
-  %w = "tosa.const"() {values = dense<0.01> : tensor<32x3x3x16xf32>} : () -> tensor<32x3x3x16xf32>
+func.func @forward(%x: tensor<4x16x16x32xf32>) -> tensor<4x16x16x32xf32> {
+  %w = "tosa.const"() {values = dense<0.01> : tensor<32x3x3x32xf32>} : () -> tensor<32x3x3x32xf32>
   %b = "tosa.const"() {values = dense<0.1> : tensor<32xf32>} : () -> tensor<32xf32>
   %z = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  %y = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x8x8x16xf32>, tensor<32x3x3x16xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x32xf32>
-  return %y : tensor<1x8x8x32xf32>
+  %y = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<4x16x16x32xf32>, tensor<32x3x3x32xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x16x16x32xf32>
+  return %y : tensor<4x16x16x32xf32>
 }

@@ -31,20 +31,20 @@ func.func @dense(%a: tensor<1x16x256xf32>, %b: tensor<1x256x64xf32>, %init: tens
 
 // An elementwise op: parallel over the leading dimensions, 8x64 vectors.
 // CHECK-LABEL: func.func @relu
-// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (4, 64)
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 128)
 // CHECK: vector.transfer_read {{.*}} vector<1x1x8x64xf32>
 // CHECK: arith.maximumf {{.*}} : vector<1x1x8x64xf32>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-func.func @relu(%x: tensor<4x64x64x64xf32>) -> tensor<4x64x64x64xf32> {
-  %e = tensor.empty() : tensor<4x64x64x64xf32>
+func.func @relu(%x: tensor<8x128x128x64xf32>) -> tensor<8x128x128x64xf32> {
+  %e = tensor.empty() : tensor<8x128x128x64xf32>
   %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-    ins(%x : tensor<4x64x64x64xf32>) outs(%e : tensor<4x64x64x64xf32>) {
+    ins(%x : tensor<8x128x128x64xf32>) outs(%e : tensor<8x128x128x64xf32>) {
   ^bb0(%in: f32, %out: f32):
     %c0 = arith.constant 0.0 : f32
     %m = arith.maximumf %in, %c0 : f32
     linalg.yield %m : f32
-  } -> tensor<4x64x64x64xf32>
-  return %0 : tensor<4x64x64x64xf32>
+  } -> tensor<8x128x128x64xf32>
+  return %0 : tensor<8x128x128x64xf32>
 }
 
 // -----
@@ -54,15 +54,15 @@ func.func @relu(%x: tensor<4x64x64x64xf32>) -> tensor<4x64x64x64xf32> {
 // CHECK: scf.forall
 // CHECK: arith.maximumf {{.*}} : vector<1x1x32xf32>
 // CHECK-NOT: linalg.pooling_nhwc_max
-func.func @maxpool(%x: tensor<4x64x64x32xf32>, %k: tensor<2x2xf32>, %init: tensor<4x32x32x32xf32>) -> tensor<4x32x32x32xf32> {
+func.func @maxpool(%x: tensor<8x128x128x32xf32>, %k: tensor<2x2xf32>, %init: tensor<8x64x64x32xf32>) -> tensor<8x64x64x32xf32> {
   %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-    ins(%x, %k : tensor<4x64x64x32xf32>, tensor<2x2xf32>) outs(%init : tensor<4x32x32x32xf32>) -> tensor<4x32x32x32xf32>
-  return %0 : tensor<4x32x32x32xf32>
+    ins(%x, %k : tensor<8x128x128x32xf32>, tensor<2x2xf32>) outs(%init : tensor<8x64x64x32xf32>) -> tensor<8x64x64x32xf32>
+  return %0 : tensor<8x64x64x32xf32>
 }
 
 // -----
 
-// A small op (fewer than 2^18 iterations) is not worth waking threads for:
+// A small op (fewer than 2^22 iterations) is not worth waking threads for:
 // the same tiles, sequential loops.
 // CHECK-LABEL: func.func @small_relu
 // CHECK-NOT: scf.forall
