@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libclang-rt-22-dev
   libhdf5-dev
   libmlir-22-dev
+  libomp-22-dev
   libonnx-dev
   libonnx-testdata
   libprotobuf-dev

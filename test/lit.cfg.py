@@ -34,6 +34,7 @@ tools = [
     "netrewrite-fake-train",
     "netrewrite-fake-forward",
     "netrewrite-runtime-unittests",
+    "netrewrite-compile",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
@@ -71,3 +72,14 @@ try:
         config.available_features.add("training-transform")
 except (OSError, subprocess.SubprocessError):
     pass
+# Tests on the real Fashion-MNIST files run where Debian's
+# dataset-fashion-mnist is installed.
+if os.path.exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
+# Comparisons with onnxruntime run where onnxruntime-node is installed
+# (bench/install-onnxruntime.sh or scripts/fetch-npm-models.sh).
+for _d in ("npm-bench", "npm-onnx"):
+    if os.path.exists(os.path.join(config.netrewrite_src_root, ".cache", _d,
+                                   "node_modules", "onnxruntime-node",
+                                   "package.json")):
+        config.available_features.add("onnxruntime")

@@ -43,19 +43,63 @@ llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {
   return kTensorToBuffers;
 }
 
-llvm::StringRef netrewrite::getCPULoweringPipelineText() { return kCPUPipeline; }
+/// The scheduled pipeline (opt-level >= 1): the same front and back as the
+/// naive one, with the Codegen passes in between. Convolution filters are
+/// asked for in HWCF layout (transposed once at compile time) because the
+/// 1-D convolution vectoriser wants the output channel innermost. Parallel
+/// `scf.forall` loops become OpenMP worksharing loops (libomp at run time);
+/// copies (padding, concatenation) become loops LLVM vectorises instead of
+/// calls to the generic memrefCopy (netrewrite-lower-vectors-cpu);
+/// memref lowering runs before scf-to-cf because the alloca scopes the
+/// OpenMP conversion creates must still hold single-block regions.
+static constexpr llvm::StringLiteral kCPUFastPipeline =
+    "netrewrite-strip-param-attrs,"
+    " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
+    " tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
+    " tosa-to-linalg, tosa-to-arith, tosa-to-tensor, canonicalize),"
+    " netrewrite-fold-weight-transposes,"
+    " func.func(netrewrite-depthwise-to-hwc, linalg-fuse-elementwise-ops,"
+    " linalg-fold-unit-extent-dims), canonicalize, cse,"
+    " func.func(netrewrite-schedule-cpu), canonicalize, cse,"
+    " one-shot-bufferize{bufferize-function-boundaries"
+    " function-boundary-type-conversion=identity-layout-map},"
+    " buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
+    " buffer-deallocation-pipeline, canonicalize,"
+    " netrewrite-lower-vectors-cpu, canonicalize, cse,"
+    " func.func(convert-vector-to-scf{full-unroll}),"
+    " scf-forall-to-parallel, convert-scf-to-openmp,"
+    " netrewrite-omp-dynamic-schedule, convert-vector-to-llvm,"
+    " func.func(convert-linalg-to-loops), math-expand-ops,"
+    " expand-strided-metadata, lower-affine, finalize-memref-to-llvm,"
+    " convert-scf-to-cf, func.func(llvm-request-c-wrappers), convert-to-llvm,"
+    " reconcile-unrealized-casts";
 
-LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kCPUPipeline, pm);
+llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel) {
+  return optLevel == 0 ? kCPUPipeline : kCPUFastPipeline;
 }
 
+LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,
+                                                   unsigned optLevel) {
+  return parsePassPipeline(getCPULoweringPipelineText(optLevel), pm);
+}
+
+namespace {
+struct CPULoweringOptions : public PassPipelineOptions<CPULoweringOptions> {
+  Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("0: naive loops (the reference); 1-3: tiled, "
+                     "vectorised, OpenMP-parallel code"),
+      llvm::cl::init(0)};
+};
+} // namespace
+
 void netrewrite::registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CPULoweringOptions>(
       "netrewrite-lower-cpu",
       "Lower TOSA + nr on tensors to the LLVM dialect for the host CPU, with "
       "C-interface entry points whose results are out-parameters",
-      [](OpPassManager &pm) {
-        if (failed(buildCPULoweringPipeline(pm)))
+      [](OpPassManager &pm, const CPULoweringOptions &options) {
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
       });
   PassPipelineRegistration<CUDAPipelineOptions>(

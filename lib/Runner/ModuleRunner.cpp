@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -105,7 +106,7 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   PassManager pm(module->getName());
   LogicalResult built = failure();
   if (options.target == Target::CPU) {
-    built = buildCPULoweringPipeline(pm);
+    built = buildCPULoweringPipeline(pm, options.pipelineOptLevel);
   } else {
 #if NETREWRITE_ENABLE_CUDA
     CUDAPipelineOptions cudaOptions;
@@ -126,6 +127,11 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*module->getContext());
   registerLLVMDialectTranslation(*module->getContext());
+  registerOpenMPDialectTranslation(*module->getContext());
+  // libomp reads OMP_NUM_THREADS when it starts, which is when the engine
+  // loads it below.
+  if (options.threads)
+    setenv("OMP_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
 
   ExecutionEngineOptions engineOptions;
   std::function<llvm::Error(llvm::Module *)> optimize =
@@ -134,7 +140,10 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   engineOptions.transformer = optimize;
   std::string runnerUtils =
       std::string(NETREWRITE_MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so";
-  SmallVector<StringRef, 1> libs{runnerUtils};
+  std::string openmp = std::string(NETREWRITE_MLIR_LIB_DIR) + "/libomp.so";
+  SmallVector<StringRef, 2> libs{runnerUtils};
+  if (options.pipelineOptLevel > 0)
+    libs.push_back(openmp);
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)

@@ -44,6 +44,14 @@ static cl::opt<std::string> target("target",
 static cl::opt<std::string> gpuChip("gpu-chip",
                                     cl::desc("GPU architecture for --target=cuda"),
                                     cl::init("sm_90"));
+static cl::opt<unsigned> codegenOpt(
+    "codegen-opt",
+    cl::desc("Lowering pipeline: 0 naive loops (reference), 3 tiled, "
+             "vectorised, parallel (netrewrite-lower-cpu{opt-level=3})"),
+    cl::init(0));
+static cl::opt<unsigned> threads(
+    "num-threads", cl::desc("Threads for --codegen-opt>0 (default: all cores)"),
+    cl::init(0));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(2), cl::Prefix);
 
@@ -133,6 +141,8 @@ int main(int argc, char **argv) {
   else if (target != "cpu")
     return fail("--target='" + target + "': expected cpu or cuda");
   options.cudaChip = gpuChip;
+  options.pipelineOptLevel = codegenOpt;
+  options.threads = threads;
   auto results = netrewrite::runFunction(*module, functionName, inputs, options);
   if (!results)
     return fail(inputFile + ": " + llvm::toString(results.takeError()));

@@ -12,8 +12,11 @@ namespace netrewrite {
 /// the host CPU. Public functions get a C interface (`_mlir_ciface_<name>`)
 /// whose results are returned through trailing out-parameters, so that a
 /// caller allocates every output buffer itself. The passes it names must be
-/// registered (netrewrite::registerAllPasses).
-mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm);
+/// registered (netrewrite::registerAllPasses). `optLevel` 0 gives naive
+/// loops (the numeric reference); 1 and above give the scheduled pipeline
+/// (tiled, vectorised, OpenMP-parallel; the code then needs libomp).
+mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                                             unsigned optLevel = 0);
 
 /// The front half both pipelines share: TOSA + nr on tensors to bufferized
 /// linalg whose results are out-parameters, deallocation included (placed
@@ -21,7 +24,7 @@ mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm);
 llvm::StringRef getTensorToBuffersPipelineText();
 
 /// The textual form of the CPU pipeline, for docs and `--help`.
-llvm::StringRef getCPULoweringPipelineText();
+llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0);
 
 /// Options of the CUDA pipeline (`--netrewrite-lower-cuda{chip=sm_80}`).
 struct CUDAPipelineOptions

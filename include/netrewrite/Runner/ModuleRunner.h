@@ -29,6 +29,10 @@ struct RunOptions {
   Target target = Target::CPU;
   /// GPU architecture for Target::CUDA.
   std::string cudaChip = "sm_90";
+  /// Lowering pipeline: 0 naive loops, >= 1 the scheduled (fast) pipeline.
+  unsigned pipelineOptLevel = 0;
+  /// Threads for the parallel loops of the fast pipeline; 0 = all cores.
+  unsigned threads = 0;
 };
 
 /// Checks that `funcName` exists in `module` and that `inputs` match its

@@ -1,0 +1,96 @@
+//===- Passes.td - netrewrite code generation passes -------*- tablegen -*-===//
+
+#ifndef NETREWRITE_CODEGEN_PASSES_TD
+#define NETREWRITE_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
+  let summary = "Tile, parallelise and vectorise linalg ops on tensors for the host CPU";
+  let description = [{
+    Chooses a schedule for every linalg op of the function from its kind and
+    static shape and applies it with the transform dialect interpreter:
+
+    - `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc[m]` and
+      `linalg.pooling_nhwc_*`: an `scf.forall` over (batch, output row), an
+      `scf.for` nest over output-column / channel tiles, decomposition to the
+      1-D op (the kernel-row loop is tiled to 1) and vectorisation;
+    - `linalg.batch_matmul` / `linalg.matmul`: an `scf.forall` over row blocks,
+      register tiles of at most 8x32 and vectorisation to `vector.contract`;
+    - every other all-parallel op (elementwise chains after fusion, fills,
+      transposes, broadcasts): `scf.forall` over the leading dimensions and
+      vectors of at most 8x64 on the trailing ones.
+
+    Tile sizes are divisors of the static sizes, so every tile is full and no
+    masking is needed. An op whose schedule fails to apply stays as it was
+    (it then becomes scalar loops); `print-schedules` prints each generated
+    transform script, which reproduces the step with `mlir-opt
+    --transform-interpreter`.
+  }];
+  let options = [
+    Option<"printSchedules", "print-schedules", "bool", "false",
+           "Print the transform script generated for each op to stderr">,
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::arith::ArithDialect",
+    "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect",
+    "mlir::bufferization::BufferizationDialect"
+  ];
+}
+
+def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
+  let summary = "Hoist and lower vector ops after bufferization";
+  let description = [{
+    Runs after bufferization on the vectorised code `netrewrite-schedule-cpu`
+    produced: hoists loop-invariant transfers of accumulators out of the
+    reduction loops, lowers `vector.contract` to outer products (FMAs on
+    broadcast operands), and lowers transfers, transposes, broadcasts and
+    multi-reductions to 1-D vector operations LLVM maps to SIMD registers.
+    Static `memref.copy` ops become `linalg.copy` (loops LLVM vectorises)
+    instead of calls to the generic `memrefCopy` runtime function.
+  }];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::vector::VectorDialect",
+    "mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"
+  ];
+}
+
+def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
+  let summary = "Drop the unit channel multiplier of depthwise convolutions";
+  let description = [{
+    Rewrites `linalg.depthwise_conv_2d_nhwc_hwcm` with a channel multiplier
+    of 1 into `linalg.depthwise_conv_2d_nhwc_hwc` between a
+    `tensor.collapse_shape` of the filter and init and a `tensor.expand_shape`
+    of the result; `linalg-fold-unit-extent-dims` and canonicalization then
+    remove the unit dimension from the surrounding ops.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp"> {
+  let summary = "Give OpenMP worksharing loops a dynamic schedule";
+  let description = [{
+    Sets `schedule(dynamic)` on every `omp.wsloop` without a schedule, so
+    that threads that run take the iterations of a thread that is late
+    (descheduled on a shared machine) instead of waiting for its static
+    share.
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+}
+
+def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
+  let summary = "Transpose constant weights at compile time";
+  let description = [{
+    `tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf}` emits a
+    `linalg.transpose` of the OHWI filter to HWCF (the layout the 1-D
+    convolution vectoriser wants). When the filter is a constant (dense
+    elements or a `dense_resource` blob), this pass computes the transposed
+    constant once, so the executable never transposes weights at run time.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+#endif // NETREWRITE_CODEGEN_PASSES_TD

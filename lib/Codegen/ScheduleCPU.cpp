@@ -1,0 +1,391 @@
+//===- ScheduleCPU.cpp - Tile, parallelise, vectorise linalg for the CPU --===//
+//
+// The schedule of each op is a transform-dialect script generated from the
+// op's kind and static shape. Generating text (rather than building the
+// transform IR in C++) keeps every schedule printable and replayable with
+// `mlir-opt --transform-interpreter` (see `print-schedules`).
+//
+// Why these shapes: on AVX-512 a 8x32 f32 accumulator tile is 16 zmm
+// registers, leaving room for the broadcast input and two filter vectors;
+// decomposing 2-D convolutions to 1-D ones is what lets the upstream
+// vectoriser turn them into contractions (it vectorises 1-D convolutions
+// only). The outermost `scf.forall` becomes an OpenMP worksharing loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Codegen/Passes.h"
+
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace netrewrite {
+#define GEN_PASS_DEF_SCHEDULECPU
+#include "netrewrite/Codegen/Passes.h.inc"
+} // namespace netrewrite
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kTargetAttr = "netrewrite.schedule_target";
+constexpr llvm::StringLiteral kFusedInitAttr = "netrewrite.fused_init";
+
+/// The largest divisor of `n` that is at most `cap`, preferring multiples of
+/// `multiple` (vector width) when one exists.
+int64_t tileFor(int64_t n, int64_t cap, int64_t multiple = 1) {
+  if (n <= cap)
+    return n;
+  for (int64_t t = cap; t >= multiple; --t)
+    if (n % t == 0 && t % multiple == 0)
+      return t;
+  for (int64_t t = cap; t >= 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+std::string sizesText(ArrayRef<int64_t> sizes) {
+  std::string s = "[";
+  for (auto [i, v] : llvm::enumerate(sizes))
+    s += (i ? ", " : "") + std::to_string(v);
+  return s + "]";
+}
+
+std::string anyOps(unsigned n) {
+  std::string s = "(";
+  for (unsigned i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::string("!transform.any_op");
+  return s + ")";
+}
+
+/// A schedule: forall tiling, then for-loop tiling, then optional
+/// decomposition, then vectorisation.
+struct Schedule {
+  SmallVector<int64_t> forallSizes;
+  SmallVector<int64_t> forSizes;
+  bool decompose = false;
+  bool vectorize = true;
+  /// Fuse the producer of this init operand (the bias broadcast or fill)
+  /// into the forall, tiled along dimension 2 by `fusedTile` and vectorised,
+  /// so the output is written once per tile instead of in a separate pass.
+  std::optional<unsigned> fuseInitOperand;
+  int64_t fusedTile = 0;
+};
+
+std::string scriptFor(const Schedule &s) {
+  std::string body;
+  llvm::raw_string_ostream os(body);
+  os << "module attributes {transform.with_named_sequence} {\n"
+     << "  transform.named_sequence @__transform_main(%root: !transform.any_op "
+        "{transform.readonly}) {\n"
+     << "    %op = transform.structured.match attributes{" << kTargetAttr
+     << "} in %root : (!transform.any_op) -> !transform.any_op\n";
+  std::string cur = "%op";
+  bool fuse = s.fuseInitOperand && !s.forallSizes.empty();
+  if (fuse)
+    os << "    %init = transform.get_producer_of_operand %op["
+       << *s.fuseInitOperand
+       << "] : (!transform.any_op) -> !transform.any_op\n";
+  if (llvm::any_of(s.forallSizes, [](int64_t v) { return v != 0; })) {
+    os << "    %t0, %forall = transform.structured.tile_using_forall " << cur
+       << " tile_sizes " << sizesText(s.forallSizes)
+       << " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n";
+    cur = "%t0";
+  }
+  if (fuse) {
+    os << "    %fused, %forall2 = transform.structured.fuse_into_containing_op "
+          "%init into %forall : (!transform.any_op, !transform.any_op) -> "
+          "(!transform.any_op, !transform.any_op)\n"
+       << "    %f1, %fl = transform.structured.tile_using_for %fused "
+          "tile_sizes [0, 0, "
+       << s.fusedTile
+       << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
+       << "    transform.structured.vectorize %f1 : !transform.any_op\n";
+  }
+  unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
+  if (loops) {
+    os << "    %t1, %loops:" << loops
+       << " = transform.structured.tile_using_for " << cur << " tile_sizes "
+       << sizesText(s.forSizes) << " : (!transform.any_op) -> "
+       << anyOps(loops + 1) << "\n";
+    cur = "%t1";
+  }
+  if (s.decompose) {
+    os << "    %d = transform.structured.decompose " << cur
+       << " : (!transform.any_op) -> !transform.any_op\n";
+    cur = "%d";
+  }
+  if (s.vectorize)
+    os << "    transform.structured.vectorize " << cur
+       << " : !transform.any_op\n";
+  os << "    transform.yield\n  }\n}\n";
+  return body;
+}
+
+/// Below this many loop iterations (multiply-adds for convolutions, about
+/// 30 us of one core) an op runs on one thread: a parallel region ends in a
+/// barrier that waits for every thread, which on a machine shared with other
+/// jobs costs up to a scheduler time slice. Measured: a small CNN at batch
+/// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
+constexpr int64_t kMinParallelIterations = 1 << 22;
+
+/// Moves the forall tiles of a small op into its sequential tiling.
+void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
+  int64_t iterations = 1;
+  for (int64_t r : op.getStaticLoopRanges())
+    iterations *= r;
+  if (iterations >= kMinParallelIterations || s.forallSizes.empty())
+    return;
+  s.forSizes.resize(std::max(s.forSizes.size(), s.forallSizes.size()), 0);
+  for (auto [d, t] : llvm::enumerate(s.forallSizes))
+    if (t != 0 && s.forSizes[d] == 0)
+      s.forSizes[d] = t;
+  s.forallSizes.clear();
+}
+
+/// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
+/// static loop ranges.
+std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  Schedule s;
+  Operation *o = op.getOperation();
+  if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
+    // (n, oh, ow, f, kh, kw, c)
+    s.forallSizes = {1, 1};
+    // Register tile: 4 output columns x 64 channels (16 zmm accumulators),
+    // or up to 8 x 32 when the width has no divisor near 4 (7, 14, ...).
+    // Kernel rows and columns are tiled to 1: unrolling the kernel width
+    // into the vectorised 1-D convolution re-reads and re-slices the input
+    // vectors and measured 35% slower. The reduction over input channels
+    // goes in chunks of 64 for windowed kernels and 32 for 1x1 ones (measured
+    // best on this machine: docs/codegen.md).
+    int64_t ow = tileFor(ranges[2], 4);
+    int64_t f = 64;
+    if (ow < 3) {
+      ow = tileFor(ranges[2], 8);
+      f = 32;
+    }
+    bool window = ranges[4] * ranges[5] > 1;
+    s.forSizes = {0, 0, ow, tileFor(ranges[3], f, 16), 1,
+                  1, tileFor(ranges[6], window ? 64 : 32)};
+    s.decompose = true;
+    s.fuseInitOperand = 2;
+    s.fusedTile = tileFor(ranges[2], 8);
+    return s;
+  }
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+          linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMinOp>(o)) {
+    // (n, oh, ow, c, kh, kw)
+    s.forallSizes = {1, 1};
+    s.forSizes = {0, 0, tileFor(ranges[2], 8), tileFor(ranges[3], 64, 16), 1,
+                  0};
+    s.decompose = true;
+    s.fuseInitOperand = 2;
+    s.fusedTile = tileFor(ranges[2], 8);
+    return s;
+  }
+  if (isa<linalg::BatchMatmulOp>(o)) {
+    // (b, m, n, k)
+    s.forallSizes = {1, tileFor(ranges[1], 8)};
+    s.forSizes = {0, 0, tileFor(ranges[2], 32, 16), tileFor(ranges[3], 32)};
+    return s;
+  }
+  if (isa<linalg::MatmulOp>(o)) {
+    // (m, n, k)
+    s.forallSizes = {tileFor(ranges[0], 8)};
+    s.forSizes = {0, tileFor(ranges[1], 32, 16), tileFor(ranges[2], 32)};
+    return s;
+  }
+  // Contractions in generic form (a dense layer after unit-dimension
+  // folding is a matrix-vector product): vectors along the innermost
+  // parallel dimension, row blocks of 8 on the one before, reductions in
+  // steps of 32; parallel over the outer dimensions or, when there are
+  // none, over blocks of the innermost one.
+  if (isa<linalg::GenericOp>(o) && linalg::isaContractionOpInterface(op)) {
+    SmallVector<unsigned> par, red;
+    for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      (it == utils::IteratorType::parallel ? par : red).push_back(d);
+    unsigned rank = ranges.size();
+    s.forallSizes.assign(rank, 0);
+    s.forSizes.assign(rank, 0);
+    if (par.empty() || red.empty())
+      return std::nullopt;
+    unsigned n = par.back();
+    for (unsigned d : red)
+      s.forSizes[d] = d == red.back() ? tileFor(ranges[d], 32) : 1;
+    if (par.size() == 1) {
+      s.forallSizes[n] = tileFor(ranges[n], 32, 16);
+    } else {
+      unsigned m = par[par.size() - 2];
+      s.forSizes[n] = tileFor(ranges[n], 32, 16);
+      s.forallSizes[m] = tileFor(ranges[m], 8);
+      for (unsigned i = 0; i + 2 < par.size(); ++i)
+        s.forallSizes[par[i]] = 1;
+    }
+    return s;
+  }
+  // Everything all-parallel: elementwise chains, fills, transposes.
+  if (op.getNumLoops() == 0 ||
+      op.getNumParallelLoops() != op.getNumLoops() || op.hasIndexSemantics())
+    return std::nullopt;
+  // Only ops the vectoriser knows: generic, fill, transpose, copy, broadcast.
+  if (!isa<linalg::GenericOp, linalg::FillOp, linalg::TransposeOp,
+           linalg::CopyOp, linalg::BroadcastOp>(o))
+    return std::nullopt;
+  // Unit dimensions (channel multipliers, batch 1) are left alone: the
+  // vector goes on the innermost dimension with more than one element and
+  // the row tile on the one before it, so a `...x128x1` value still gets
+  // 16-lane vectors instead of one lane per channel.
+  unsigned rank = ranges.size();
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  SmallVector<unsigned> nonUnit;
+  for (unsigned d = 0; d < rank; ++d)
+    if (ranges[d] > 1)
+      nonUnit.push_back(d);
+  if (nonUnit.empty())
+    return std::nullopt;
+  unsigned v = nonUnit.back();
+  s.forSizes[v] = tileFor(ranges[v], 64, 16);
+  if (nonUnit.size() >= 2) {
+    unsigned u = nonUnit[nonUnit.size() - 2];
+    int64_t rowTile = tileFor(ranges[u], 8);
+    // Parallelise over the dimensions before the row dimension, or over row
+    // blocks when there is none.
+    if (nonUnit.size() == 2)
+      s.forallSizes[u] = rowTile;
+    else
+      s.forSizes[u] = rowTile;
+    for (unsigned i = 0; i + 2 < nonUnit.size(); ++i)
+      s.forallSizes[nonUnit[i]] = 1;
+  }
+  // Tiling a dimension by its full size makes no loop: drop it.
+  for (unsigned d = 0; d < rank; ++d)
+    if (s.forSizes[d] == ranges[d])
+      s.forSizes[d] = 0;
+  if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
+    s.forallSizes.clear();
+  return s;
+}
+
+struct ScheduleCPUPass
+    : public netrewrite::impl::ScheduleCPUBase<ScheduleCPUPass> {
+  using ScheduleCPUBase::ScheduleCPUBase;
+
+  /// Ops not yet inside a tiled region; `anchors` selects convolutions,
+  /// poolings and matmuls (scheduled first, so that they can pull their
+  /// init producers into their loops) or everything else.
+  SmallVector<linalg::LinalgOp> collect(func::FuncOp func, bool anchors) {
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      bool isAnchor = isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+                      linalg::isaContractionOpInterface(op);
+      if (!op->getParentOfType<scf::ForallOp>() &&
+          !op->getParentOfType<scf::ForOp>() && op.hasPureTensorSemantics() &&
+          isAnchor == anchors)
+        ops.push_back(op);
+    });
+    return ops;
+  }
+
+  /// The init producer can be fused when it is an all-parallel linalg op
+  /// (fill or bias broadcast) used only as this init.
+  static bool canFuseInit(linalg::LinalgOp op, unsigned operand) {
+    if (operand >= op->getNumOperands())
+      return false;
+    auto producer = op->getOperand(operand).getDefiningOp<linalg::LinalgOp>();
+    return producer && producer->hasOneUse() &&
+           producer.hasPureTensorSemantics() &&
+           producer.getNumParallelLoops() == producer.getNumLoops() &&
+           producer.getNumLoops() == 4;
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    for (bool anchors : {true, false})
+      for (linalg::LinalgOp op : collect(func, anchors))
+        if (failed(scheduleOne(func, op)))
+          return signalPassFailure();
+  }
+
+  LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {
+    MLIRContext *ctx = &getContext();
+    {
+      std::optional<Schedule> schedule = scheduleFor(op);
+      if (!schedule)
+        return success();
+      serializeIfSmall(op, *schedule);
+      if (schedule->fuseInitOperand &&
+          !canFuseInit(op, *schedule->fuseInitOperand))
+        schedule->fuseInitOperand.reset();
+      std::string script = scriptFor(*schedule);
+      if (printSchedules)
+        llvm::errs() << "// schedule for " << op->getName() << " at "
+                     << op->getLoc() << "\n"
+                     << script;
+      OwningOpRef<ModuleOp> transformModule =
+          parseSourceString<ModuleOp>(script, ctx);
+      if (!transformModule)
+        return func.emitError(
+            "internal error: a generated schedule does not parse");
+      Operation *entry = transform::detail::findTransformEntryPoint(
+          func, *transformModule, "__transform_main");
+      op->setAttr(kTargetAttr, UnitAttr::get(ctx));
+      if (schedule->fuseInitOperand)
+        op->getOperand(*schedule->fuseInitOperand)
+            .getDefiningOp()
+            ->setAttr(kFusedInitAttr, UnitAttr::get(ctx));
+      // A schedule that does not apply (an op the vectoriser rejects) is
+      // not an error: the op stays as scalar loops. Its diagnostics are
+      // kept out of the user's way unless schedules are being printed.
+      bool failedQuietly = false;
+      {
+        ScopedDiagnosticHandler quiet(ctx, [&](Diagnostic &diag) {
+          if (printSchedules)
+            llvm::errs() << "// schedule not applied: " << diag << "\n";
+          failedQuietly = true;
+          return success();
+        });
+        transform::TransformOptions options;
+        (void)transform::applyTransformNamedSequence(
+            func, entry, *transformModule, options);
+      }
+      (void)failedQuietly;
+      // The fused init producer now runs per tile inside the forall; the
+      // original still feeds the forall's shared output, which every tile
+      // overwrites before reading. Give the forall the producer's own empty
+      // init instead, so the output is not computed twice.
+      SmallVector<linalg::LinalgOp> fusedInits;
+      func.walk([&](linalg::LinalgOp p) {
+        if (p->hasAttr(kFusedInitAttr) &&
+            !p->getParentOfType<scf::ForallOp>())
+          fusedInits.push_back(p);
+      });
+      for (linalg::LinalgOp p : fusedInits) {
+        Value init = p.getDpsInitOperand(0)->get();
+        // Fusion through the forall's block argument may already have
+        // replaced the shared output; the original is then dead.
+        if (p->use_empty()) {
+          p->erase();
+          continue;
+        }
+        if (p->hasOneUse() && isa<scf::ForallOp>(*p->user_begin()) &&
+            init.getDefiningOp<tensor::EmptyOp>()) {
+          p->getResult(0).replaceAllUsesWith(init);
+          p->erase();
+        }
+      }
+      func.walk([&](Operation *o) {
+        o->removeAttr(kTargetAttr);
+        o->removeAttr(kFusedInitAttr);
+      });
+      return success();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,97 @@
+// RUN: netrewrite-opt %s --split-input-file --netrewrite-schedule-cpu | FileCheck %s
+
+// A 3x3 convolution: forall over (batch, output row), for loops over column,
+// channel, kernel-row/column and input-channel tiles, decomposed to 1-D and
+// vectorised to a contraction of a 4-column x 64-channel register tile.
+// CHECK-LABEL: func.func @conv
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16)
+// CHECK: scf.for
+// CHECK: vector.contract
+// CHECK-SAME: vector<1x4x32xf32>, vector<32x64xf32> into vector<1x4x64xf32>
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+func.func @conv(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %init: tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<2x18x18x32xf32>, tensor<3x3x32x64xf32>) outs(%init : tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32>
+  return %0 : tensor<2x16x16x64xf32>
+}
+
+// -----
+
+// A dense layer: row blocks of 8 in parallel, 8x32 register tiles.
+// CHECK-LABEL: func.func @dense
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: linalg.batch_matmul
+func.func @dense(%a: tensor<1x16x256xf32>, %b: tensor<1x256x64xf32>, %init: tensor<1x16x64xf32>) -> tensor<1x16x64xf32> {
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<1x16x256xf32>, tensor<1x256x64xf32>) outs(%init : tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  return %0 : tensor<1x16x64xf32>
+}
+
+// -----
+
+// An elementwise op: parallel over the leading dimensions, 8x64 vectors.
+// CHECK-LABEL: func.func @relu
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 128)
+// CHECK: vector.transfer_read {{.*}} vector<1x1x8x64xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x8x64xf32>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @relu(%x: tensor<8x128x128x64xf32>) -> tensor<8x128x128x64xf32> {
+  %e = tensor.empty() : tensor<8x128x128x64xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<8x128x128x64xf32>) outs(%e : tensor<8x128x128x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<8x128x128x64xf32>
+  return %0 : tensor<8x128x128x64xf32>
+}
+
+// -----
+
+// Max pooling is decomposed to 1-D pooling and vectorised along channels.
+// CHECK-LABEL: func.func @maxpool
+// CHECK: scf.forall
+// CHECK: arith.maximumf {{.*}} : vector<1x1x32xf32>
+// CHECK-NOT: linalg.pooling_nhwc_max
+func.func @maxpool(%x: tensor<8x128x128x32xf32>, %k: tensor<2x2xf32>, %init: tensor<8x64x64x32xf32>) -> tensor<8x64x64x32xf32> {
+  %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %k : tensor<8x128x128x32xf32>, tensor<2x2xf32>) outs(%init : tensor<8x64x64x32xf32>) -> tensor<8x64x64x32xf32>
+  return %0 : tensor<8x64x64x32xf32>
+}
+
+// -----
+
+// A small op (fewer than 2^22 iterations) is not worth waking threads for:
+// the same tiles, sequential loops.
+// CHECK-LABEL: func.func @small_relu
+// CHECK-NOT: scf.forall
+// CHECK: scf.for
+// CHECK: arith.maximumf {{.*}} : vector<1x1x8x16xf32>
+#id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @small_relu(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %0 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x8x8x16xf32>) outs(%e : tensor<1x8x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x16xf32>
+  return %0 : tensor<1x8x8x16xf32>
+}
+
+// -----
+
+// Ops without a schedule (here a reduction) are left alone.
+// CHECK-LABEL: func.func @reduce
+// CHECK: linalg.reduce
+// CHECK-NOT: scf.forall
+func.func @reduce(%x: tensor<4x64xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = linalg.reduce ins(%x : tensor<4x64xf32>) outs(%init : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %0 : tensor<4xf32>
+}

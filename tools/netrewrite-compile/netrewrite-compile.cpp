@@ -1,0 +1,262 @@
+//===- netrewrite-compile.cpp - Compile a model to a native executable ----===//
+//
+//   netrewrite-compile model.mlir --target=cpu [-O3] -o model_eval
+//   netrewrite-compile model.mlir --emit=mlir-llvm|llvm|obj -o out
+//
+// Lowers the module's `@forward(tensor<BxHxWxCxf32>) -> tensor<BxKxf32>`
+// with the CPU pipeline (-O0: naive loops, -O1 and above: the scheduled
+// pipeline), translates it to LLVM IR, optimises and emits an object file
+// for the host CPU in process (LLVM TargetMachine), and links it with the
+// runtime's main() (lib/Runtime/ExecutableMain.cpp) into one executable.
+// Only linking calls an external program (clang++-22 with lld).
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/InitAll.h"
+#include "netrewrite/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<module.mlir|.mlirbc>"),
+                                      cl::Required);
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::Required);
+static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+                                   cl::init("cpu"));
+static cl::opt<unsigned> optLevel(
+    "O", cl::desc("0: naive loops; 1-3: scheduled, vectorised, parallel code"),
+    cl::init(3), cl::Prefix);
+static cl::opt<std::string>
+    emit("emit", cl::desc("What to write: exe (default), obj, llvm, mlir-llvm"),
+         cl::init("exe"));
+static cl::opt<std::string>
+    functionName("function", cl::desc("The model's entry point"),
+                 cl::init("forward"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
+  return 1;
+}
+
+/// "BxHxWxC->BxK" from @forward's type, or an error naming what is wrong.
+static llvm::Expected<std::string> modelSignature(func::FuncOp func) {
+  auto err = [&](const llvm::Twine &m) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "'@" + functionName + "' " + m);
+  };
+  FunctionType type = func.getFunctionType();
+  if (type.getNumInputs() != 1 || type.getNumResults() != 1)
+    return err("must take one image batch and return one tensor of scores");
+  auto in = dyn_cast<RankedTensorType>(type.getInput(0));
+  auto out = dyn_cast<RankedTensorType>(type.getResult(0));
+  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() ||
+      in.getRank() != 4 || out.getRank() != 2 ||
+      !in.getElementType().isF32() || !out.getElementType().isF32())
+    return err("must have type (tensor<BxHxWxCxf32>) -> tensor<BxKxf32> "
+               "with static sizes");
+  if (in.getDimSize(0) != out.getDimSize(0))
+    return err("returns a batch of " + llvm::Twine(out.getDimSize(0)) +
+               " for an input batch of " + llvm::Twine(in.getDimSize(0)));
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << in.getDimSize(0) << "x" << in.getDimSize(1) << "x" << in.getDimSize(2)
+     << "x" << in.getDimSize(3) << "->" << out.getDimSize(0) << "x"
+     << out.getDimSize(1);
+  return s;
+}
+
+/// Runs `argv`, returning false (after printing why) on failure.
+static bool runProgram(ArrayRef<StringRef> argv) {
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(argv[0], argv, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc != 0) {
+    std::string cmd;
+    for (StringRef a : argv)
+      cmd += a.str() + " ";
+    fail("link step failed (" + (error.empty() ? "exit " + std::to_string(rc)
+                                               : error) +
+         "): " + cmd);
+    return false;
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  netrewrite::registerAllPasses();
+  cl::ParseCommandLineOptions(
+      argc, argv, "netrewrite-compile: compile a model to a native executable\n");
+  if (target != "cpu")
+    return fail("--target=" + target + ": only 'cpu' is supported");
+  if (emit != "exe" && emit != "obj" && emit != "llvm" && emit != "mlir-llvm")
+    return fail("--emit=" + emit + ": expected exe, obj, llvm or mlir-llvm");
+
+  DialectRegistry registry;
+  netrewrite::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  std::string error;
+  auto file = openInputFile(inputFile, &error);
+  if (!file)
+    return fail(inputFile + ": " + error);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return fail(inputFile + ": could not parse the module");
+  auto func = module->lookupSymbol<func::FuncOp>(functionName);
+  if (!func || func.isExternal())
+    return fail(inputFile + ": no function '@" + functionName + "' with a body");
+  auto signature = modelSignature(func);
+  if (!signature)
+    return fail(inputFile + ": " + llvm::toString(signature.takeError()));
+
+  PassManager pm(&context);
+  if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel)))
+    return fail("internal error: the CPU pipeline does not parse");
+  if (failed(pm.run(*module)))
+    return fail(inputFile + ": lowering failed (see the diagnostics above)");
+  if (emit == "mlir-llvm") {
+    auto out = openOutputFile(outputFile, &error);
+    if (!out)
+      return fail(outputFile + ": " + error);
+    module->print(out->os());
+    out->keep();
+    return 0;
+  }
+
+  registerBuiltinDialectTranslation(context);
+  registerLLVMDialectTranslation(context);
+  registerOpenMPDialectTranslation(context);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule)
+    return fail(inputFile + ": translation to LLVM IR failed");
+
+  // The runtime reads the model's shapes from this string.
+  auto *sigInit =
+      llvm::ConstantDataArray::getString(llvmContext, *signature, true);
+  new llvm::GlobalVariable(*llvmModule, sigInit->getType(), true,
+                           llvm::GlobalValue::ExternalLinkage, sigInit,
+                           "netrewrite_model_signature");
+
+  // The host CPU with all its features: AVX-512 where present, else AVX2.
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(llvm::Triple(triple), error);
+  if (!llvmTarget)
+    return fail("no LLVM target for " + triple + ": " + error);
+  std::string features;
+  for (auto &f : llvm::sys::getHostCPUFeatures())
+    features += (features.empty() ? "" : ",") +
+                std::string(f.second ? "+" : "-") + f.first().str();
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
+      targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      optLevel > 0 ? llvm::CodeGenOptLevel::Aggressive
+                   : llvm::CodeGenOptLevel::Default));
+  llvmModule->setTargetTriple(llvm::Triple(triple));
+  llvmModule->setDataLayout(machine->createDataLayout());
+  auto optimize = makeOptimizingTransformer(optLevel > 0 ? 3 : 2, 0,
+                                            machine.get());
+  if (auto err = optimize(llvmModule.get()))
+    return fail("LLVM optimisation failed: " + llvm::toString(std::move(err)));
+
+  if (emit == "llvm") {
+    auto out = openOutputFile(outputFile, &error);
+    if (!out)
+      return fail(outputFile + ": " + error);
+    llvmModule->print(out->os(), nullptr);
+    out->keep();
+    return 0;
+  }
+
+  // The object file: the output itself (--emit=obj) or a temporary.
+  SmallString<128> objPath;
+  if (emit == "obj") {
+    objPath = outputFile;
+  } else if (auto ec = llvm::sys::fs::createTemporaryFile("netrewrite", "o",
+                                                          objPath)) {
+    return fail("cannot create a temporary object file: " + ec.message());
+  }
+  llvm::FileRemover removeObj(objPath, emit != "obj");
+  {
+    std::error_code ec;
+    llvm::ToolOutputFile obj(objPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail(objPath + ": " + ec.message());
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, obj.os(), nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      return fail("the LLVM target cannot emit object files");
+    codegen.run(*llvmModule);
+    obj.keep();
+  }
+  if (emit == "obj")
+    return 0;
+
+  // Link into a temporary and rename, so a failed link leaves no output.
+  std::string tmpExe = outputFile + ".tmp-link";
+  std::string llvmLib = NETREWRITE_LLVM_LIB_DIR;
+  std::string rpath = "-Wl,-rpath," + llvmLib;
+  std::string libdir = "-L" + llvmLib;
+  SmallVector<StringRef> link = {NETREWRITE_CLANGXX,
+                                 "-fuse-ld=lld",
+                                 objPath,
+                                 NETREWRITE_EXECUTABLE_MAIN_LIB,
+                                 NETREWRITE_RUNTIME_LIB,
+                                 libdir,
+                                 rpath,
+                                 "-lomp",
+                                 "-lmlir_c_runner_utils",
+                                 "-lz",
+                                 "-lm",
+                                 "-lpthread",
+                                 "-o",
+                                 tmpExe};
+  if (!runProgram(link)) {
+    llvm::sys::fs::remove(tmpExe);
+    return 1;
+  }
+  if (auto ec = llvm::sys::fs::rename(tmpExe, outputFile)) {
+    llvm::sys::fs::remove(tmpExe);
+    return fail(outputFile + ": " + ec.message());
+  }
+  return 0;
+}
