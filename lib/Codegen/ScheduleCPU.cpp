@@ -314,77 +314,76 @@ struct ScheduleCPUPass
 
   LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {
     MLIRContext *ctx = &getContext();
-    {
-      std::optional<Schedule> schedule = scheduleFor(op);
-      if (!schedule)
-        return success();
-      serializeIfSmall(op, *schedule);
-      if (schedule->fuseInitOperand &&
-          !canFuseInit(op, *schedule->fuseInitOperand))
-        schedule->fuseInitOperand.reset();
-      std::string script = scriptFor(*schedule);
-      if (printSchedules)
-        llvm::errs() << "// schedule for " << op->getName() << " at "
-                     << op->getLoc() << "\n"
-                     << script;
-      OwningOpRef<ModuleOp> transformModule =
-          parseSourceString<ModuleOp>(script, ctx);
-      if (!transformModule)
-        return func.emitError(
-            "internal error: a generated schedule does not parse");
-      Operation *entry = transform::detail::findTransformEntryPoint(
-          func, *transformModule, "__transform_main");
-      op->setAttr(kTargetAttr, UnitAttr::get(ctx));
-      if (schedule->fuseInitOperand)
-        op->getOperand(*schedule->fuseInitOperand)
-            .getDefiningOp()
-            ->setAttr(kFusedInitAttr, UnitAttr::get(ctx));
-      // A schedule that does not apply (an op the vectoriser rejects) is
-      // not an error: the op stays as scalar loops. Its diagnostics are
-      // kept out of the user's way unless schedules are being printed.
-      bool failedQuietly = false;
-      {
-        ScopedDiagnosticHandler quiet(ctx, [&](Diagnostic &diag) {
-          if (printSchedules)
-            llvm::errs() << "// schedule not applied: " << diag << "\n";
-          failedQuietly = true;
-          return success();
-        });
-        transform::TransformOptions options;
-        (void)transform::applyTransformNamedSequence(
-            func, entry, *transformModule, options);
-      }
-      (void)failedQuietly;
-      // The fused init producer now runs per tile inside the forall; the
-      // original still feeds the forall's shared output, which every tile
-      // overwrites before reading. Give the forall the producer's own empty
-      // init instead, so the output is not computed twice.
-      SmallVector<linalg::LinalgOp> fusedInits;
-      func.walk([&](linalg::LinalgOp p) {
-        if (p->hasAttr(kFusedInitAttr) &&
-            !p->getParentOfType<scf::ForallOp>())
-          fusedInits.push_back(p);
-      });
-      for (linalg::LinalgOp p : fusedInits) {
-        Value init = p.getDpsInitOperand(0)->get();
-        // Fusion through the forall's block argument may already have
-        // replaced the shared output; the original is then dead.
-        if (p->use_empty()) {
-          p->erase();
-          continue;
-        }
-        if (p->hasOneUse() && isa<scf::ForallOp>(*p->user_begin()) &&
-            init.getDefiningOp<tensor::EmptyOp>()) {
-          p->getResult(0).replaceAllUsesWith(init);
-          p->erase();
-        }
-      }
-      func.walk([&](Operation *o) {
-        o->removeAttr(kTargetAttr);
-        o->removeAttr(kFusedInitAttr);
-      });
+    std::optional<Schedule> schedule = scheduleFor(op);
+    if (!schedule)
       return success();
+    serializeIfSmall(op, *schedule);
+    if (schedule->fuseInitOperand &&
+        !canFuseInit(op, *schedule->fuseInitOperand))
+      schedule->fuseInitOperand.reset();
+    std::string script = scriptFor(*schedule);
+    if (printSchedules)
+      llvm::errs() << "// schedule for " << op->getName() << " at "
+                   << op->getLoc() << "\n"
+                   << script;
+    OwningOpRef<ModuleOp> transformModule =
+        parseSourceString<ModuleOp>(script, ctx);
+    if (!transformModule)
+      return func.emitError(
+          "internal error: a generated schedule does not parse");
+    Operation *entry = transform::detail::findTransformEntryPoint(
+        func, *transformModule, "__transform_main");
+    op->setAttr(kTargetAttr, UnitAttr::get(ctx));
+    if (schedule->fuseInitOperand)
+      op->getOperand(*schedule->fuseInitOperand)
+          .getDefiningOp()
+          ->setAttr(kFusedInitAttr, UnitAttr::get(ctx));
+    // A schedule that does not apply (an op the vectoriser rejects) is not
+    // an error: the op stays as (possibly tiled) scalar loops. Its
+    // diagnostics are kept out of the user's way unless schedules are being
+    // printed.
+    LogicalResult applied = failure();
+    {
+      ScopedDiagnosticHandler quiet(ctx, [&](Diagnostic &diag) {
+        if (printSchedules)
+          llvm::errs() << "// schedule not applied: " << diag << "\n";
+        return success();
+      });
+      applied = transform::applyTransformNamedSequence(
+          func, entry, *transformModule, transform::TransformOptions());
     }
+    // The fused init producer now runs per tile inside the forall; the
+    // original still feeds the forall's shared output, which every tile
+    // overwrites (with the fused copy) before reading. Give the forall the
+    // producer's own empty init instead, so the output is not computed
+    // twice. Only after a complete application: a forall whose fusion
+    // failed reads its shared output.
+    SmallVector<linalg::LinalgOp> fusedInits;
+    func.walk([&](linalg::LinalgOp p) {
+      if (p->hasAttr(kFusedInitAttr) && !p->getParentOfType<scf::ForallOp>())
+        fusedInits.push_back(p);
+    });
+    for (linalg::LinalgOp p : fusedInits) {
+      if (failed(applied))
+        break;
+      Value init = p.getDpsInitOperand(0)->get();
+      // Fusion through the forall's block argument may already have
+      // replaced the shared output; the original is then dead.
+      if (p->use_empty()) {
+        p->erase();
+        continue;
+      }
+      if (p->hasOneUse() && isa<scf::ForallOp>(*p->user_begin()) &&
+          init.getDefiningOp<tensor::EmptyOp>()) {
+        p->getResult(0).replaceAllUsesWith(init);
+        p->erase();
+      }
+    }
+    func.walk([&](Operation *o) {
+      o->removeAttr(kTargetAttr);
+      o->removeAttr(kFusedInitAttr);
+    });
+    return success();
   }
 };
 

@@ -95,3 +95,28 @@ func.func @reduce(%x: tensor<4x64xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
     }
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// The bias broadcast that initialises a convolution is fused into the
+// convolution's forall (written per tile, right before it is accumulated
+// into) and the forall's shared output becomes the empty tensor.
+// CHECK-LABEL: func.func @conv_bias
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x16x16x64xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: scf.forall ({{.*}}) in (2, 16) shared_outs(%{{.*}} = %[[E]])
+// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
+// CHECK: vector.contract
+#bias = affine_map<(d0, d1, d2, d3) -> (d3)>
+#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_bias(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %b: tensor<64xf32>) -> tensor<2x16x16x64xf32> {
+  %e = tensor.empty() : tensor<2x16x16x64xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%b : tensor<64xf32>) outs(%e : tensor<2x16x16x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x16x16x64xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<2x18x18x32xf32>, tensor<3x3x32x64xf32>) outs(%init : tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32>
+  return %0 : tensor<2x16x16x64xf32>
+}
