@@ -27,6 +27,7 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "nrr-parse-replay",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -14,7 +14,10 @@
 #include "netrewrite/DSL/RuleRewriter.h"
 #include "netrewrite/DSL/LayerMatch.h"
 
+#include "mlir/Dialect/PDL/IR/PDL.h"
+#include "mlir/Dialect/PDL/IR/PDLOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -75,16 +78,16 @@ std::optional<LayerKind> itemKind(const ReplacementItem &item,
   return item.kind;
 }
 
-class RulePattern : public RewritePattern {
+/// Matches and rewrites one site of one rule alternative. The PDL patterns
+/// (buildPDLModule) call it through native functions: once as a constraint
+/// (`checkOnly`), once as the rewrite.
+class SiteRewriter {
 public:
-  RulePattern(const Rule &rule, const LayerPattern &alt, MLIRContext *context,
-              std::shared_ptr<NameTable> names)
-      : RewritePattern(getLayerInfo(alt.kind).anchorOp, /*benefit=*/1,
-                       context),
-        rule(rule), alt(alt), names(std::move(names)) {}
+  SiteRewriter(const Rule &rule, const LayerPattern &alt, NameTable &names)
+      : rule(rule), alt(alt), names(names) {}
 
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter,
+                                bool checkOnly) const {
     if (hasMark(op, rule.id))
       return rewriter.notifyMatchFailure(op, "output of this rule");
     std::optional<LayerSite> site = matchLayer(alt.kind, op);
@@ -102,6 +105,8 @@ public:
         return rewriter.notifyMatchFailure(op, "cannot build before");
     if (!rule.keepsMatched && inType != outType)
       return rewriter.notifyMatchFailure(op, "input and output types differ");
+    if (checkOnly)
+      return success();
 
     SmallVector<Operation *> created;
     auto build = [&](const ReplacementItem &item, Value v,
@@ -110,7 +115,7 @@ public:
       if (!kind)
         return v;
       std::string fresh = name.empty()
-                              ? names->fresh(site->name,
+                              ? names.fresh(site->name,
                                              getLayerInfo(*kind).spelling)
                               : name.str();
       Location loc = NameLoc::get(rewriter.getStringAttr(fresh));
@@ -215,7 +220,7 @@ private:
 
   const Rule &rule;
   const LayerPattern &alt;
-  std::shared_ptr<NameTable> names;
+  NameTable &names;
 };
 
 std::shared_ptr<NameTable> collectNames(Operation *root) {
@@ -248,8 +253,85 @@ std::string shapeOf(Type type) {
 
 } // namespace
 
+/// Attribute equalities PDL can check on the anchor op itself; the rest of a
+/// site (activation behind it, single use, names, shapes) is the native
+/// constraint's job.
+static void addAnchorAttributes(OpBuilder &b, Location loc,
+                                const LayerPattern &alt,
+                                SmallVectorImpl<StringRef> &names,
+                                SmallVectorImpl<Value> &values) {
+  auto add = [&](StringRef name, Attribute attr) {
+    names.push_back(name);
+    values.push_back(pdl::AttributeOp::create(b, loc, attr));
+  };
+  const LayerAttrs &a = alt.attrs;
+  switch (alt.kind) {
+  case LayerKind::ReLU:
+    add("min_val", b.getF32FloatAttr(0.0));
+    break;
+  case LayerKind::ReLU6:
+    add("min_val", b.getF32FloatAttr(0.0));
+    add("max_val", b.getF32FloatAttr(6.0));
+    break;
+  case LayerKind::Dropout:
+    if (a.rate)
+      add("rate", b.getF32FloatAttr(*a.rate));
+    if (a.seed)
+      add("seed", b.getI64IntegerAttr(*a.seed));
+    break;
+  case LayerKind::Concat:
+    if (a.axis)
+      add("axis", b.getI32IntegerAttr(*a.axis));
+    break;
+  default:
+    break;
+  }
+}
+
+OwningOpRef<ModuleOp> netrewrite::dsl::buildPDLModule(const Rule &rule,
+                                                      MLIRContext *context) {
+  context->getOrLoadDialect<pdl::PDLDialect>();
+  Location loc = rule.loc;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+  for (auto [index, alt] : llvm::enumerate(rule.alternatives)) {
+    StringRef spelling = getLayerInfo(alt.kind).spelling;
+    auto pattern = pdl::PatternOp::create(
+        b, alt.loc, /*benefit=*/1,
+        ("rule" + Twine(rule.index) + "_" + spelling).str());
+    pattern->setAttr("netrewrite.rule", b.getStringAttr(rule.text));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(pattern.getBody());
+    SmallVector<StringRef> attrNames;
+    SmallVector<Value> attrValues;
+    addAnchorAttributes(b, alt.loc, alt, attrNames, attrValues);
+    // Any operands, any results: the ranges leave them unconstrained.
+    Value operands = pdl::OperandsOp::create(b, alt.loc);
+    Value types = pdl::TypesOp::create(
+        b, alt.loc, pdl::RangeType::get(pdl::TypeType::get(context)),
+        ArrayAttr());
+    Value root = pdl::OperationOp::create(
+        b, alt.loc, getLayerInfo(alt.kind).anchorOp, ValueRange{operands},
+        attrNames, attrValues, ValueRange{types});
+    Value altIndex =
+        pdl::AttributeOp::create(b, alt.loc, b.getI64IntegerAttr(index));
+    pdl::ApplyNativeConstraintOp::create(b, alt.loc, TypeRange(),
+                                         kSiteConstraintName,
+                                         ValueRange{root, altIndex});
+    auto rewrite = pdl::RewriteOp::create(b, alt.loc, root, StringAttr(),
+                                          ValueRange());
+    b.createBlock(&rewrite.getBodyRegion());
+    pdl::ApplyNativeRewriteOp::create(b, alt.loc, TypeRange(),
+                                      kSiteRewriteName,
+                                      ValueRange{root, altIndex});
+  }
+  return module;
+}
+
 LogicalResult netrewrite::dsl::applyRules(Operation *root,
                                           const RuleSet &rules) {
+  MLIRContext *context = root->getContext();
   auto names = collectNames(root);
   GreedyRewriteConfig config;
   // Only the rules' own rewrites: no folding, no region simplification.
@@ -258,9 +340,28 @@ LogicalResult netrewrite::dsl::applyRules(Operation *root,
   config.enableConstantCSE(false);
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
   for (const Rule &rule : rules.rules) {
-    RewritePatternSet patterns(root->getContext());
+    auto sites = std::make_shared<std::vector<SiteRewriter>>();
     for (const LayerPattern &alt : rule.alternatives)
-      patterns.add<RulePattern>(rule, alt, root->getContext(), names);
+      sites->emplace_back(rule, alt, *names);
+    auto site = [sites](ArrayRef<PDLValue> args) -> const SiteRewriter & {
+      return (*sites)[cast<IntegerAttr>(args[1].cast<Attribute>()).getInt()];
+    };
+    PDLPatternModule pdlModule(buildPDLModule(rule, context));
+    pdlModule.registerConstraintFunction(
+        kSiteConstraintName,
+        [site](PatternRewriter &rewriter, PDLResultList &,
+               ArrayRef<PDLValue> args) {
+          return site(args).matchAndRewrite(args[0].cast<Operation *>(),
+                                            rewriter, /*checkOnly=*/true);
+        });
+    pdlModule.registerRewriteFunction(
+        kSiteRewriteName, [site](PatternRewriter &rewriter, PDLResultList &,
+                                 ArrayRef<PDLValue> args) {
+          return site(args).matchAndRewrite(args[0].cast<Operation *>(),
+                                            rewriter, /*checkOnly=*/false);
+        });
+    RewritePatternSet patterns(context);
+    patterns.add(std::move(pdlModule));
     if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
       return emitError(rule.loc)
              << "rule " << rule.index << " did not converge";

@@ -44,7 +44,7 @@ struct RewritePass : netrewrite::impl::RewriteBase<RewritePass> {
       return signalPassFailure();
     }
     if (failed(runRuleFile(getOperation(), (*buffer)->getBuffer(), rules, {},
-                           report, emitRules)))
+                           report, emitPDL)))
       signalPassFailure();
   }
 };
