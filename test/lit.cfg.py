@@ -19,6 +19,7 @@ config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # Debian's numpy/onnx/torch belong to /usr/bin/python3, not to whatever
 # python3 is first on PATH.
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%nr_bin", config.netrewrite_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
@@ -27,8 +28,22 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "netrewrite-import",
     "nrr-parse-replay",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# GPU features: `cuda-target` when the CUDA target is built (cuda.h found);
+# `cuda-gpu` when a driver and a device are present, else `no-cuda-gpu`.
+if config.netrewrite_enable_cuda.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("cuda-target")
+try:
+    import ctypes
+
+    ctypes.CDLL("libcuda.so.1")
+    has_cuda_driver = os.path.exists("/dev/nvidia0") or os.path.exists("/dev/nvidiactl")
+except OSError:
+    has_cuda_driver = False
+config.available_features.add("cuda-gpu" if has_cuda_driver else "no-cuda-gpu")

@@ -15,9 +15,12 @@
 
 using namespace mlir;
 
-static constexpr llvm::StringLiteral kCPUPipeline =
+// TOSA + nr on tensors -> bufferized linalg with caller-allocated results:
+// the half that the CPU and CUDA pipelines share.
+static constexpr llvm::StringLiteral kTensorToBuffers =
     // Evaluation semantics for nr, then TOSA -> linalg/arith/tensor.
-    "func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
+    "netrewrite-strip-param-attrs,"
+    " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
     " tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
     " canonicalize),"
     // Fuse elementwise chains before buffers exist.
@@ -26,11 +29,19 @@ static constexpr llvm::StringLiteral kCPUPipeline =
     " one-shot-bufferize{bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"
     " buffer-results-to-out-params{modify-public-functions},"
-    " buffer-deallocation-pipeline,"
+    " buffer-deallocation-pipeline";
+
+static const std::string kCPUPipeline =
+    kTensorToBuffers.str() +
     // Loops and the LLVM dialect.
-    " func.func(convert-linalg-to-loops), math-expand-ops,"
+    ", func.func(convert-linalg-to-loops), math-expand-ops,"
     " expand-strided-metadata, lower-affine, convert-scf-to-cf,"
-    " func.func(llvm-request-c-wrappers), convert-to-llvm, reconcile-unrealized-casts";
+    " func.func(llvm-request-c-wrappers), convert-to-llvm,"
+    " reconcile-unrealized-casts";
+
+llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {
+  return kTensorToBuffers;
+}
 
 llvm::StringRef netrewrite::getCPULoweringPipelineText() { return kCPUPipeline; }
 
@@ -46,5 +57,13 @@ void netrewrite::registerPipelines() {
       [](OpPassManager &pm) {
         if (failed(buildCPULoweringPipeline(pm)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
+      });
+  PassPipelineRegistration<CUDAPipelineOptions>(
+      "netrewrite-lower-cuda",
+      "Lower TOSA + nr to host LLVM code launching CUDA kernels (embedded "
+      "binary for `chip`); buffers live in CUDA managed memory",
+      [](OpPassManager &pm, const CUDAPipelineOptions &options) {
+        if (failed(buildCUDALoweringPipeline(pm, options)))
+          llvm::report_fatal_error("the built-in CUDA pipeline does not parse");
       });
 }

@@ -13,6 +13,12 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#if NETREWRITE_ENABLE_CUDA
+#include "netrewrite/Runtime/CudaRuntime.h"
+#endif
+
+#include <cstring>
+
 using namespace mlir;
 using namespace netrewrite;
 using runtime::NpyArray;
@@ -97,9 +103,22 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
 
   // Lower to the LLVM dialect.
   PassManager pm(module->getName());
-  if (failed(buildCPULoweringPipeline(pm)))
-    return makeError("internal error: the CPU lowering pipeline does not "
-                     "parse (are netrewrite's passes registered?)");
+  LogicalResult built = failure();
+  if (options.target == Target::CPU) {
+    built = buildCPULoweringPipeline(pm);
+  } else {
+#if NETREWRITE_ENABLE_CUDA
+    CUDAPipelineOptions cudaOptions;
+    cudaOptions.chip = options.cudaChip;
+    built = buildCUDALoweringPipeline(pm, cudaOptions);
+#else
+    return makeError("this build has no CUDA target (cuda.h was not found "
+                     "when it was configured)");
+#endif
+  }
+  if (failed(built))
+    return makeError("internal error: the lowering pipeline does not parse "
+                     "(are netrewrite's passes registered?)");
   if (failed(pm.run(module)))
     return makeError("lowering to LLVM failed (see the diagnostics above)");
 
@@ -121,13 +140,38 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   if (!engine)
     return engine.takeError();
 
+  // Kernels can only read device-accessible memory: on CUDA, stage every
+  // argument and result in managed buffers.
+  std::vector<float *> buffers;
+  for (const NpyArray &in : inputs)
+    buffers.push_back(const_cast<float *>(in.data.data()));
+  for (NpyArray &out : outputs)
+    buffers.push_back(out.data.data());
+#if NETREWRITE_ENABLE_CUDA
+  std::vector<void *> managed;
+  if (options.target == Target::CUDA) {
+    const char *why = nullptr;
+    if (netrewriteCudaProbe(&why) != 0)
+      return makeError(llvm::Twine("cannot run on the GPU: ") + why);
+    for (size_t i = 0; i < buffers.size(); ++i) {
+      size_t bytes = (i < inputs.size() ? inputs[i].data.size()
+                                        : outputs[i - inputs.size()].data.size()) *
+                     sizeof(float);
+      void *m = netrewriteCudaAllocManaged(bytes);
+      std::memcpy(m, buffers[i], bytes);
+      managed.push_back(m);
+      buffers[i] = static_cast<float *>(m);
+    }
+  }
+#endif
+
   // _mlir_ciface_<name>(inputs..., outputs...), each a descriptor pointer.
   std::vector<std::vector<int64_t>> descriptors;
-  for (const NpyArray &in : inputs)
-    descriptors.push_back(
-        makeDescriptor(const_cast<float *>(in.data.data()), in.shape));
-  for (NpyArray &out : outputs)
-    descriptors.push_back(makeDescriptor(out.data.data(), out.shape));
+  for (size_t i = 0; i < buffers.size(); ++i)
+    descriptors.push_back(makeDescriptor(
+        buffers[i], i < inputs.size() ? ArrayRef<int64_t>(inputs[i].shape)
+                                      : ArrayRef<int64_t>(
+                                            outputs[i - inputs.size()].shape)));
   std::vector<void *> descriptorPtrs, packed;
   for (auto &d : descriptors)
     descriptorPtrs.push_back(d.data());
@@ -136,5 +180,15 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   if (auto err = (*engine)->invokePacked(("_mlir_ciface_" + funcName).str(),
                                          packed))
     return std::move(err);
+#if NETREWRITE_ENABLE_CUDA
+  if (options.target == Target::CUDA) {
+    netrewriteCudaSynchronize();
+    for (size_t i = 0; i < outputs.size(); ++i)
+      std::memcpy(outputs[i].data.data(), managed[inputs.size() + i],
+                  outputs[i].data.size() * sizeof(float));
+    for (void *m : managed)
+      netrewriteCudaFree(m);
+  }
+#endif
   return outputs;
 }

@@ -38,6 +38,12 @@ static cl::list<std::string> inputArrays(
 static cl::list<std::string> outputArrays(
     "output", cl::desc("@file.npy for the next function result (repeatable)"));
 static cl::opt<bool> printOutputs("print", cl::desc("Print the results"));
+static cl::opt<std::string> target("target",
+                                   cl::desc("cpu (default) or cuda"),
+                                   cl::init("cpu"));
+static cl::opt<std::string> gpuChip("gpu-chip",
+                                    cl::desc("GPU architecture for --target=cuda"),
+                                    cl::init("sm_90"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(2), cl::Prefix);
 
@@ -122,6 +128,11 @@ int main(int argc, char **argv) {
                   llvm::Twine(func.getNumResults()) + " results");
   netrewrite::RunOptions options;
   options.optLevel = optLevel;
+  if (target == "cuda")
+    options.target = netrewrite::Target::CUDA;
+  else if (target != "cpu")
+    return fail("--target='" + target + "': expected cpu or cuda");
+  options.cudaChip = gpuChip;
   auto results = netrewrite::runFunction(*module, functionName, inputs, options);
   if (!results)
     return fail(inputFile + ": " + llvm::toString(results.takeError()));

@@ -17,4 +17,27 @@ def ConvertNRToTosa : Pass<"convert-nr-to-tosa", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def GPUManagedMemory : Pass<"netrewrite-gpu-managed-memory", "mlir::ModuleOp"> {
+  let summary = "Place the host code's buffers in CUDA managed memory";
+  let description = [{
+    After kernels are outlined, host functions still allocate buffers with
+    `memref.alloc` and read weights from `memref.global`s, neither of which a
+    kernel can dereference. This pass moves both into managed memory, which
+    host and device share and which the driver migrates to the GPU on first
+    touch:
+
+    - `memref.alloc` becomes `gpu.alloc host_shared`;
+    - `memref.dealloc` becomes a call to the runtime's
+      `netrewrite_gpu_free(aligned pointer)` (MLIR's synchronous
+      `gpu.dealloc` has no lowering);
+    - every `memref.get_global` in a function that launches kernels is copied
+      into a managed buffer at its use and freed before the function returns.
+
+    The caller passes arguments and results in managed memory as well
+    (netrewrite-run and the generated executables do).
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::func::FuncDialect"];
+}
+
 #endif // NETREWRITE_CONVERSION_PASSES_TD

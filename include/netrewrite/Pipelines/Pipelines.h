@@ -4,6 +4,7 @@
 #define NETREWRITE_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace netrewrite {
 
@@ -14,10 +15,42 @@ namespace netrewrite {
 /// registered (netrewrite::registerAllPasses).
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
+/// The front half both pipelines share: TOSA + nr on tensors to bufferized
+/// linalg whose results are out-parameters, deallocation included (placed
+/// before any kernel exists: it cannot see through gpu.launch_func).
+llvm::StringRef getTensorToBuffersPipelineText();
+
 /// The textual form of the CPU pipeline, for docs and `--help`.
 llvm::StringRef getCPULoweringPipelineText();
 
-/// Registers `--netrewrite-lower-cpu`.
+/// Options of the CUDA pipeline (`--netrewrite-lower-cuda{chip=sm_80}`).
+struct CUDAPipelineOptions
+    : public mlir::PassPipelineOptions<CUDAPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("GPU architecture (sm_80, sm_90, ...)"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX ISA features"),
+                               llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel binary: fatbin (SASS + PTX, default), bin "
+                     "(cubin), isa (PTX text, for inspection)"),
+      llvm::cl::init("fatbin")};
+  Option<std::string> tileSizes{
+      *this, "tile-sizes",
+      llvm::cl::desc("Threads per block along the leading loop dimensions"),
+      llvm::cl::init("1,4,32")};
+};
+
+/// Lowers TOSA + nr to host LLVM code that launches CUDA kernels compiled
+/// into an embedded binary. Entry points are as in the CPU pipeline; their
+/// buffers must be device-accessible (managed memory).
+mlir::LogicalResult buildCUDALoweringPipeline(mlir::OpPassManager &pm,
+                                              const CUDAPipelineOptions &options);
+std::string getCUDALoweringPipelineText(const CUDAPipelineOptions &options);
+
+/// Registers `--netrewrite-lower-cpu` and `--netrewrite-lower-cuda`.
 void registerPipelines();
 
 } // namespace netrewrite

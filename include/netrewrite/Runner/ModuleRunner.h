@@ -14,13 +14,21 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
+#include <string>
 #include <vector>
 
 namespace netrewrite {
 
+enum class Target { CPU, CUDA };
+
 struct RunOptions {
   /// LLVM optimisation level for the JIT (0-3).
   unsigned optLevel = 2;
+  /// CPU: --netrewrite-lower-cpu. CUDA: --netrewrite-lower-cuda, with the
+  /// arguments and results in managed memory.
+  Target target = Target::CPU;
+  /// GPU architecture for Target::CUDA.
+  std::string cudaChip = "sm_90";
 };
 
 /// Checks that `funcName` exists in `module` and that `inputs` match its

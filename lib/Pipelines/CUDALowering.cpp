@@ -1,0 +1,39 @@
+//===- CUDALowering.cpp - TOSA + nr to host LLVM + CUDA kernels -----------===//
+//
+// Correctness-first GPU lowering from upstream passes: every linalg op
+// becomes a parallel loop nest, tiled so that the leading three dimensions
+// map to blocks and their tiles to threads, outlined into kernels and
+// compiled by NVPTX + ptxas into a binary embedded in the host module. Host
+// buffers and weights live in managed memory (netrewrite-gpu-managed-memory);
+// the host calls the project's mgpu* runtime (lib/Runtime/CUDA).
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
+  return getTensorToBuffersPipelineText().str() + "," +
+      // Parallel loops -> blocks x threads -> outlined kernels.
+      " func.func(convert-linalg-to-parallel-loops,"
+      " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +
+      " no-min-max-bounds}, gpu-map-parallel-loops,"
+      " convert-parallel-loops-to-gpu),"
+      " gpu-kernel-outlining, func.func(llvm-request-c-wrappers),"
+      // After the C-wrapper request: the runtime's free is a plain C symbol.
+      " netrewrite-gpu-managed-memory, canonicalize, lower-affine,"
+      " convert-scf-to-cf,"
+      // Kernels -> NVVM -> PTX -> binary (ptxas); host -> LLVM.
+      " gpu-lower-to-nvvm-pipeline{cubin-chip=" + o.chip +
+      " cubin-features=" + o.features + " cubin-format=" + o.format + "},"
+      " reconcile-unrealized-casts";
+}
+
+LogicalResult netrewrite::buildCUDALoweringPipeline(OpPassManager &pm,
+                                                    const CUDAPipelineOptions &o) {
+  return parsePassPipeline(getCUDALoweringPipelineText(o), pm);
+}
