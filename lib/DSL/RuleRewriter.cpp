@@ -1,13 +1,13 @@
 //===- RuleRewriter.cpp - Applying compiled rules to IR -------------------===//
 //
-// Why C++ RewritePatterns rather than generated PDL: a site's activation is
-// defined by what is *absent* (`act=none` means the conv has no activation
-// as its single user), a site is matched by name glob, new parameters are
-// sized from the matched types and new layers must feed every consumer of a
-// value except themselves. PDL would need native constraints and a native
-// rewrite for each of these, leaving only the op-name check in PDL itself,
-// so each rule is compiled to one pattern per alternative rooted at the
-// layer's anchor op (LayerVocabulary.def) and run by MLIR's greedy driver.
+// Each rule is lowered to a PDL module (one pdl.pattern per alternative,
+// rooted at the layer's anchor op from LayerVocabulary.def, with the
+// attribute equalities PDL can check) and run through PDLPatternModule and
+// MLIR's greedy driver. What PDL cannot say lives in two native functions:
+// a site's activation is its anchor's *user* (PDL walks operands only) and
+// `act=none` is a negative condition; names are globbed; new parameters are
+// sized from the matched types; new layers take over every use of a value
+// except their own. Both native functions call SiteRewriter.
 //
 //===----------------------------------------------------------------------===//
 

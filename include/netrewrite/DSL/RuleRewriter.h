@@ -1,8 +1,9 @@
 //===- RuleRewriter.h - Applying compiled rules to IR -----------*- C++ -*-===//
 //
-// The back end of the rule language: each rule becomes MLIR RewritePatterns
-// (one per alternative, rooted at the layer's anchor op) that run under MLIR's
-// greedy pattern driver, one rule after the other in file order.
+// The back end of the rule language: each rule is lowered to a PDL module
+// (one pattern per alternative, rooted at the layer's anchor op, plus native
+// constraint/rewrite functions) that runs under MLIR's greedy pattern
+// driver, one rule after the other in file order.
 //
 //===----------------------------------------------------------------------===//
 

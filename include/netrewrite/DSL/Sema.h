@@ -92,7 +92,7 @@ compileRules(llvm::StringRef buffer, llvm::StringRef filename,
              mlir::MLIRContext *context,
              const llvm::StringMap<double> &params = {});
 
-/// Prints a rule in canonical form (what `--emit-rules` shows).
+/// Prints a rule in canonical form (its hash is the rule's id).
 void printRule(const Rule &rule, llvm::raw_ostream &os);
 void printLayerAttrs(LayerKind kind, const LayerAttrs &attrs,
                      llvm::raw_ostream &os);
