@@ -30,6 +30,14 @@ using namespace netrewrite::dsl;
 
 namespace {
 
+/// Whether `op` is the output of a rule whose id is in `ids`.
+bool hasAnyMark(Operation *op, ArrayRef<std::string> ids) {
+  auto marks = op->getAttrOfType<ArrayAttr>(kRulesAttrName);
+  return marks && llvm::any_of(marks, [&](Attribute a) {
+           return llvm::is_contained(ids, cast<StringAttr>(a).getValue());
+         });
+}
+
 bool hasMark(Operation *op, StringRef id) {
   auto marks = op->getAttrOfType<ArrayAttr>(kRulesAttrName);
   return marks && llvm::any_of(marks, [&](Attribute a) {
@@ -88,8 +96,8 @@ public:
 
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter,
                                 bool checkOnly) const {
-    if (hasMark(op, rule.id))
-      return rewriter.notifyMatchFailure(op, "output of this rule");
+    if (hasAnyMark(op, rule.skipIds))
+      return rewriter.notifyMatchFailure(op, "output of this or a later rule");
     std::optional<LayerSite> site = matchLayer(alt.kind, op);
     if (!site || !satisfies(*site, alt))
       return rewriter.notifyMatchFailure(op, "not a matching layer");
@@ -379,7 +387,7 @@ void netrewrite::dsl::reportRules(Operation *root, const RuleSet &rules,
     root->walk([&](Operation *op) {
       for (const LayerPattern &alt : rule.alternatives) {
         if (op->getName().getStringRef() != getLayerInfo(alt.kind).anchorOp ||
-            hasMark(op, rule.id))
+            hasAnyMark(op, rule.skipIds))
           continue;
         std::optional<LayerSite> site = matchLayer(alt.kind, op);
         if (!site || !satisfies(*site, alt))
