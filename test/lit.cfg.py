@@ -35,6 +35,7 @@ tools = [
     "netrewrite-fake-forward",
     "netrewrite-runtime-unittests",
     "netrewrite-compile",
+    "nrr-parse-replay",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -37,8 +37,17 @@ std::string netrewrite::dsl::getLayerName(Operation *op) {
   return name;
 }
 
+/// Looks through tosa.reshape: the importers reshape constants to match
+/// ranks (a dense bias [M] becomes [1, M]) rather than folding them.
+static Value throughReshapes(Value v) {
+  while (auto reshape = v.getDefiningOp<tosa::ReshapeOp>())
+    v = reshape.getInput1();
+  return v;
+}
+
 /// Whether `v` is a constant whose every element is `expected`.
 static bool isConstantSplat(Value v, double expected) {
+  v = throughReshapes(v);
   DenseElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)) ||
       !isa<FloatType>(attr.getElementType()))
@@ -52,7 +61,7 @@ static bool isConstantSplat(Value v, double expected) {
 }
 
 static bool isConstant(Value v) {
-  Operation *def = v.getDefiningOp();
+  Operation *def = throughReshapes(v).getDefiningOp();
   return def && def->hasTrait<OpTrait::ConstantLike>();
 }
 
@@ -75,39 +84,67 @@ static std::optional<Activation> clampActivation(tosa::ClampOp clamp) {
   return std::nullopt;
 }
 
-/// hswish(x) = x * clamp(x + 3, 0, 6) * (1/6), as four ops:
-///   %a = add %x, 3 ; %c = clamp %a [0, 6] ; %m = mul %x, %c ; %y = mul %m, 1/6
+/// If `v` is a constant 1/6 return `other`, and the reverse.
+static Value otherThanSixth(tosa::MulOp mul) {
+  if (isConstantSplat(mul.getInput2(), 1.0 / 6.0))
+    return mul.getInput1();
+  if (isConstantSplat(mul.getInput1(), 1.0 / 6.0))
+    return mul.getInput2();
+  return nullptr;
+}
+
+/// `c` is clamp(x + 3, 0, 6) with single-use ops; returns the add.
+static tosa::AddOp matchGate(Value c, Value x) {
+  auto clamp = c.getDefiningOp<tosa::ClampOp>();
+  if (!clamp || !c.hasOneUse() || clampActivation(clamp) != Activation::ReLU6)
+    return nullptr;
+  auto add = clamp.getInput().getDefiningOp<tosa::AddOp>();
+  if (!add || !add->hasOneUse())
+    return nullptr;
+  if ((add.getInput1() == x && isConstantSplat(add.getInput2(), 3.0)) ||
+      (add.getInput2() == x && isConstantSplat(add.getInput1(), 3.0)))
+    return add;
+  return nullptr;
+}
+
+/// hswish(x) = x * clamp(x + 3, 0, 6) / 6 in either of the two orders:
+///   (a) %a = add %x, 3 ; %c = clamp %a [0, 6] ; %m = mul %x, %c ; %y = mul %m, 1/6
+///   (b) %a = add %x, 3 ; %c = clamp %a [0, 6] ; %g = mul %c, 1/6 ; %y = mul %x, %g
+/// ((a) is what the rewriter builds, (b) what TosaBuilder::hardSwish emits.)
 /// Matched backwards from %y. Returns x and the ops in program order.
 static std::optional<std::pair<Value, SmallVector<Operation *>>>
 matchHSwish(Operation *op) {
   auto y = dyn_cast<tosa::MulOp>(op);
   if (!y)
     return std::nullopt;
-  Value m;
-  if (isConstantSplat(y.getInput2(), 1.0 / 6.0))
-    m = y.getInput1();
-  else if (isConstantSplat(y.getInput1(), 1.0 / 6.0))
-    m = y.getInput2();
-  else
-    return std::nullopt;
-  auto mul = m.getDefiningOp<tosa::MulOp>();
-  if (!mul || !m.hasOneUse())
-    return std::nullopt;
+  // (a)
+  if (Value m = otherThanSixth(y)) {
+    auto mul = m.getDefiningOp<tosa::MulOp>();
+    if (mul && m.hasOneUse()) {
+      for (int swap = 0; swap < 2; ++swap) {
+        Value x = swap ? mul.getInput2() : mul.getInput1();
+        Value c = swap ? mul.getInput1() : mul.getInput2();
+        if (tosa::AddOp add = matchGate(c, x))
+          return std::make_pair(
+              x, SmallVector<Operation *>{add, c.getDefiningOp(), mul,
+                                          y.getOperation()});
+      }
+    }
+  }
+  // (b)
   for (int swap = 0; swap < 2; ++swap) {
-    Value x = swap ? mul.getInput2() : mul.getInput1();
-    Value c = swap ? mul.getInput1() : mul.getInput2();
-    auto clamp = c.getDefiningOp<tosa::ClampOp>();
-    if (!clamp || !c.hasOneUse() ||
-        clampActivation(clamp) != Activation::ReLU6)
+    Value x = swap ? y.getInput2() : y.getInput1();
+    Value g = swap ? y.getInput1() : y.getInput2();
+    auto gate = g.getDefiningOp<tosa::MulOp>();
+    if (!gate || !g.hasOneUse())
       continue;
-    auto add = clamp.getInput().getDefiningOp<tosa::AddOp>();
-    if (!add || !add->hasOneUse())
+    Value c = otherThanSixth(gate);
+    if (!c)
       continue;
-    if (!((add.getInput1() == x && isConstantSplat(add.getInput2(), 3.0)) ||
-          (add.getInput2() == x && isConstantSplat(add.getInput1(), 3.0))))
-      continue;
-    return std::make_pair(
-        x, SmallVector<Operation *>{add, clamp, mul, y.getOperation()});
+    if (tosa::AddOp add = matchGate(c, x))
+      return std::make_pair(
+          x, SmallVector<Operation *>{add, c.getDefiningOp(), gate,
+                                      y.getOperation()});
   }
   return std::nullopt;
 }
@@ -145,7 +182,7 @@ static Activation matchActivationAfter(Value v,
     auto hswish = matchHSwish(last);
     if (hswish && hswish->first == v &&
         llvm::all_of(v.getUsers(), [&](Operation *u) {
-          return u == user || u == mul;
+          return llvm::is_contained(hswish->second, u);
         })) {
       ops.append(hswish->second);
       return Activation::HSwish;

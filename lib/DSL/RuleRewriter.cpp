@@ -1,20 +1,23 @@
 //===- RuleRewriter.cpp - Applying compiled rules to IR -------------------===//
 //
-// Why C++ RewritePatterns rather than generated PDL: a site's activation is
-// defined by what is *absent* (`act=none` means the conv has no activation
-// as its single user), a site is matched by name glob, new parameters are
-// sized from the matched types and new layers must feed every consumer of a
-// value except themselves. PDL would need native constraints and a native
-// rewrite for each of these, leaving only the op-name check in PDL itself,
-// so each rule is compiled to one pattern per alternative rooted at the
-// layer's anchor op (LayerVocabulary.def) and run by MLIR's greedy driver.
+// Each rule is lowered to a PDL module (one pdl.pattern per alternative,
+// rooted at the layer's anchor op from LayerVocabulary.def, with the
+// attribute equalities PDL can check) and run through PDLPatternModule and
+// MLIR's greedy driver. What PDL cannot say lives in two native functions:
+// a site's activation is its anchor's *user* (PDL walks operands only) and
+// `act=none` is a negative condition; names are globbed; new parameters are
+// sized from the matched types; new layers take over every use of a value
+// except their own. Both native functions call SiteRewriter.
 //
 //===----------------------------------------------------------------------===//
 
 #include "netrewrite/DSL/RuleRewriter.h"
 #include "netrewrite/DSL/LayerMatch.h"
 
+#include "mlir/Dialect/PDL/IR/PDL.h"
+#include "mlir/Dialect/PDL/IR/PDLOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -26,6 +29,14 @@ using namespace mlir;
 using namespace netrewrite::dsl;
 
 namespace {
+
+/// Whether `op` is the output of a rule whose id is in `ids`.
+bool hasAnyMark(Operation *op, ArrayRef<std::string> ids) {
+  auto marks = op->getAttrOfType<ArrayAttr>(kRulesAttrName);
+  return marks && llvm::any_of(marks, [&](Attribute a) {
+           return llvm::is_contained(ids, cast<StringAttr>(a).getValue());
+         });
+}
 
 bool hasMark(Operation *op, StringRef id) {
   auto marks = op->getAttrOfType<ArrayAttr>(kRulesAttrName);
@@ -75,18 +86,18 @@ std::optional<LayerKind> itemKind(const ReplacementItem &item,
   return item.kind;
 }
 
-class RulePattern : public RewritePattern {
+/// Matches and rewrites one site of one rule alternative. The PDL patterns
+/// (buildPDLModule) call it through native functions: once as a constraint
+/// (`checkOnly`), once as the rewrite.
+class SiteRewriter {
 public:
-  RulePattern(const Rule &rule, const LayerPattern &alt, MLIRContext *context,
-              std::shared_ptr<NameTable> names)
-      : RewritePattern(getLayerInfo(alt.kind).anchorOp, /*benefit=*/1,
-                       context),
-        rule(rule), alt(alt), names(std::move(names)) {}
+  SiteRewriter(const Rule &rule, const LayerPattern &alt, NameTable &names)
+      : rule(rule), alt(alt), names(names) {}
 
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (hasMark(op, rule.id))
-      return rewriter.notifyMatchFailure(op, "output of this rule");
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter,
+                                bool checkOnly) const {
+    if (hasAnyMark(op, rule.skipIds))
+      return rewriter.notifyMatchFailure(op, "output of this or a later rule");
     std::optional<LayerSite> site = matchLayer(alt.kind, op);
     if (!site || !satisfies(*site, alt))
       return rewriter.notifyMatchFailure(op, "not a matching layer");
@@ -102,6 +113,8 @@ public:
         return rewriter.notifyMatchFailure(op, "cannot build before");
     if (!rule.keepsMatched && inType != outType)
       return rewriter.notifyMatchFailure(op, "input and output types differ");
+    if (checkOnly)
+      return success();
 
     SmallVector<Operation *> created;
     auto build = [&](const ReplacementItem &item, Value v,
@@ -110,7 +123,7 @@ public:
       if (!kind)
         return v;
       std::string fresh = name.empty()
-                              ? names->fresh(site->name,
+                              ? names.fresh(site->name,
                                              getLayerInfo(*kind).spelling)
                               : name.str();
       Location loc = NameLoc::get(rewriter.getStringAttr(fresh));
@@ -215,7 +228,7 @@ private:
 
   const Rule &rule;
   const LayerPattern &alt;
-  std::shared_ptr<NameTable> names;
+  NameTable &names;
 };
 
 std::shared_ptr<NameTable> collectNames(Operation *root) {
@@ -248,8 +261,85 @@ std::string shapeOf(Type type) {
 
 } // namespace
 
+/// Attribute equalities PDL can check on the anchor op itself; the rest of a
+/// site (activation behind it, single use, names, shapes) is the native
+/// constraint's job.
+static void addAnchorAttributes(OpBuilder &b, Location loc,
+                                const LayerPattern &alt,
+                                SmallVectorImpl<StringRef> &names,
+                                SmallVectorImpl<Value> &values) {
+  auto add = [&](StringRef name, Attribute attr) {
+    names.push_back(name);
+    values.push_back(pdl::AttributeOp::create(b, loc, attr));
+  };
+  const LayerAttrs &a = alt.attrs;
+  switch (alt.kind) {
+  case LayerKind::ReLU:
+    add("min_val", b.getF32FloatAttr(0.0));
+    break;
+  case LayerKind::ReLU6:
+    add("min_val", b.getF32FloatAttr(0.0));
+    add("max_val", b.getF32FloatAttr(6.0));
+    break;
+  case LayerKind::Dropout:
+    if (a.rate)
+      add("rate", b.getF32FloatAttr(*a.rate));
+    if (a.seed)
+      add("seed", b.getI64IntegerAttr(*a.seed));
+    break;
+  case LayerKind::Concat:
+    if (a.axis)
+      add("axis", b.getI32IntegerAttr(*a.axis));
+    break;
+  default:
+    break;
+  }
+}
+
+OwningOpRef<ModuleOp> netrewrite::dsl::buildPDLModule(const Rule &rule,
+                                                      MLIRContext *context) {
+  context->getOrLoadDialect<pdl::PDLDialect>();
+  Location loc = rule.loc;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+  for (auto [index, alt] : llvm::enumerate(rule.alternatives)) {
+    StringRef spelling = getLayerInfo(alt.kind).spelling;
+    auto pattern = pdl::PatternOp::create(
+        b, alt.loc, /*benefit=*/1,
+        ("rule" + Twine(rule.index) + "_" + spelling).str());
+    pattern->setAttr("netrewrite.rule", b.getStringAttr(rule.text));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(pattern.getBody());
+    SmallVector<StringRef> attrNames;
+    SmallVector<Value> attrValues;
+    addAnchorAttributes(b, alt.loc, alt, attrNames, attrValues);
+    // Any operands, any results: the ranges leave them unconstrained.
+    Value operands = pdl::OperandsOp::create(b, alt.loc);
+    Value types = pdl::TypesOp::create(
+        b, alt.loc, pdl::RangeType::get(pdl::TypeType::get(context)),
+        ArrayAttr());
+    Value root = pdl::OperationOp::create(
+        b, alt.loc, getLayerInfo(alt.kind).anchorOp, ValueRange{operands},
+        attrNames, attrValues, ValueRange{types});
+    Value altIndex =
+        pdl::AttributeOp::create(b, alt.loc, b.getI64IntegerAttr(index));
+    pdl::ApplyNativeConstraintOp::create(b, alt.loc, TypeRange(),
+                                         kSiteConstraintName,
+                                         ValueRange{root, altIndex});
+    auto rewrite = pdl::RewriteOp::create(b, alt.loc, root, StringAttr(),
+                                          ValueRange());
+    b.createBlock(&rewrite.getBodyRegion());
+    pdl::ApplyNativeRewriteOp::create(b, alt.loc, TypeRange(),
+                                      kSiteRewriteName,
+                                      ValueRange{root, altIndex});
+  }
+  return module;
+}
+
 LogicalResult netrewrite::dsl::applyRules(Operation *root,
                                           const RuleSet &rules) {
+  MLIRContext *context = root->getContext();
   auto names = collectNames(root);
   GreedyRewriteConfig config;
   // Only the rules' own rewrites: no folding, no region simplification.
@@ -258,9 +348,28 @@ LogicalResult netrewrite::dsl::applyRules(Operation *root,
   config.enableConstantCSE(false);
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
   for (const Rule &rule : rules.rules) {
-    RewritePatternSet patterns(root->getContext());
+    auto sites = std::make_shared<std::vector<SiteRewriter>>();
     for (const LayerPattern &alt : rule.alternatives)
-      patterns.add<RulePattern>(rule, alt, root->getContext(), names);
+      sites->emplace_back(rule, alt, *names);
+    auto site = [sites](ArrayRef<PDLValue> args) -> const SiteRewriter & {
+      return (*sites)[cast<IntegerAttr>(args[1].cast<Attribute>()).getInt()];
+    };
+    PDLPatternModule pdlModule(buildPDLModule(rule, context));
+    pdlModule.registerConstraintFunction(
+        kSiteConstraintName,
+        [site](PatternRewriter &rewriter, PDLResultList &,
+               ArrayRef<PDLValue> args) {
+          return site(args).matchAndRewrite(args[0].cast<Operation *>(),
+                                            rewriter, /*checkOnly=*/true);
+        });
+    pdlModule.registerRewriteFunction(
+        kSiteRewriteName, [site](PatternRewriter &rewriter, PDLResultList &,
+                                 ArrayRef<PDLValue> args) {
+          return site(args).matchAndRewrite(args[0].cast<Operation *>(),
+                                            rewriter, /*checkOnly=*/false);
+        });
+    RewritePatternSet patterns(context);
+    patterns.add(std::move(pdlModule));
     if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
       return emitError(rule.loc)
              << "rule " << rule.index << " did not converge";
@@ -278,7 +387,7 @@ void netrewrite::dsl::reportRules(Operation *root, const RuleSet &rules,
     root->walk([&](Operation *op) {
       for (const LayerPattern &alt : rule.alternatives) {
         if (op->getName().getStringRef() != getLayerInfo(alt.kind).anchorOp ||
-            hasMark(op, rule.id))
+            hasAnyMark(op, rule.skipIds))
           continue;
         std::optional<LayerSite> site = matchLayer(alt.kind, op);
         if (!site || !satisfies(*site, alt))

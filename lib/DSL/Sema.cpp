@@ -145,6 +145,9 @@ FailureOr<RuleSet> Sema::run(const FileAST &file, StringRef filename,
     rule.id = llvm::utohexstr(llvm::xxh3_64bits(canonical), /*LowerCase=*/true);
     set.rules.push_back(std::move(rule));
   }
+  for (size_t i = 0; i < set.rules.size(); ++i)
+    for (size_t j = i; j < set.rules.size(); ++j)
+      set.rules[i].skipIds.push_back(set.rules[j].id);
   return set;
 }
 

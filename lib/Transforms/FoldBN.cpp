@@ -26,7 +26,11 @@ using namespace netrewrite;
 namespace {
 
 /// The float values of a constant (dense or dense_resource), or nullopt.
+/// Looks through tosa.reshape (row-major order is unchanged), as the
+/// importers reshape constant biases and weights to match ranks.
 std::optional<std::vector<double>> constantValues(Value v) {
+  while (auto reshape = v.getDefiningOp<tosa::ReshapeOp>())
+    v = reshape.getInput1();
   Operation *def = v.getDefiningOp();
   if (!def || !def->hasTrait<OpTrait::ConstantLike>())
     return std::nullopt;
@@ -111,6 +115,8 @@ struct FoldBatchNorm : OpRewritePattern<nr::BatchNormOp> {
         return nullptr;
       for (size_t i = 0; i < values->size(); ++i)
         (*values)[i] *= scale[channelOf(i)];
+      // A new constant of the operand's type (any reshape in between is
+      // bypassed: it does not change the element order).
       return makeConstant(rewriter, weight.getLoc(),
                           cast<RankedTensorType>(weight.getType()), *values);
     };

@@ -38,13 +38,13 @@ struct RewritePass : netrewrite::impl::RewriteBase<RewritePass> {
     }
     auto buffer = llvm::MemoryBuffer::getFile(rules, /*IsText=*/true);
     if (!buffer) {
-      emitError(UnknownLoc::get(&getContext()))
+      emitError(FileLineColLoc::get(&getContext(), rules, 0, 0))
           << "cannot read rule file '" << rules
           << "': " << buffer.getError().message();
       return signalPassFailure();
     }
     if (failed(runRuleFile(getOperation(), (*buffer)->getBuffer(), rules, {},
-                           report, emitRules)))
+                           report, emitPDL)))
       signalPassFailure();
   }
 };

@@ -1,6 +1,8 @@
 //===- RuleFiles.cpp - What the rule-driven passes share ------------------===//
 
 #include "netrewrite/DSL/RuleRewriter.h"
+
+#include "mlir/IR/BuiltinOps.h"
 #include "netrewrite/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -18,20 +20,28 @@ static llvm::cl::opt<bool> clRewriteReport(
                    "totals on stdout, leave the module unchanged"),
     llvm::cl::init(false));
 
+static llvm::cl::opt<bool> clEmitPDL(
+    "emit-pdl",
+    llvm::cl::desc("Print the PDL module each rule of --rewrite/--insert-bn/"
+                   "--insert-dropout is compiled to (stdout)"),
+    llvm::cl::init(false));
+
 LogicalResult netrewrite::runRuleFile(ModuleOp module, StringRef text,
                                       StringRef filename,
                                       const llvm::StringMap<double> &params,
-                                      bool report, bool emitRules) {
+                                      bool report, bool emitPDL) {
   FailureOr<dsl::RuleSet> rules =
       dsl::compileRules(text, filename, module.getContext(), params);
   if (failed(rules))
     return failure();
-  if (emitRules) {
+  if (emitPDL || clEmitPDL) {
     for (const dsl::Rule &rule : rules->rules) {
-      llvm::outs() << "// rule " << rule.index << " (id " << rule.id << ")\n";
-      dsl::printRule(rule, llvm::outs());
+      llvm::outs() << "// rule " << rule.index << " (id " << rule.id
+                   << "): " << rule.text << "\n";
+      dsl::buildPDLModule(rule, module.getContext())->print(llvm::outs());
       llvm::outs() << "\n";
     }
+    llvm::outs().flush();
   }
   if (report || clRewriteReport) {
     dsl::reportRules(module, *rules, llvm::outs());

@@ -38,3 +38,13 @@
 // CHECK: %[[DENSE:.*]] = tosa.add {{.*}} -> tensor<1x4xf32> loc("dense")
 // CHECK: %[[BN4:.*]] = nr.batch_norm %[[DENSE]], {{.*}} : tensor<1x4xf32>, tensor<4xf32> loc("dense/bn")
 // CHECK: return %[[BN4]]
+
+// Parameters are sized from the weight: a depthwise conv with C = 3 and
+// multiplier M = 2 (HWCM 3x3x3x2) gets a BN over C * M = 6 channels; a conv
+// whose only user is already a BN has act=none and gets one more BN.
+// RUN: netrewrite-opt --insert-bn %S/Inputs/bn-model.mlir --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=DW
+// DW: %[[C1:.*]] = tosa.conv2d {{.*}} -> tensor<1x6x6x3xf32> loc("conv1")
+// DW: nr.batch_norm %[[C1]], {{.*}} : tensor<1x6x6x3xf32>, tensor<3xf32> loc("conv1/bn")
+// DW: %[[D:.*]] = tosa.depthwise_conv2d {{.*}} -> tensor<1x3x3x6xf32> loc("dw")
+// DW: "tosa.const"() <{values = dense<1.000000e+00> : tensor<6xf32>}> {{.*}} loc("dw/bn")
+// DW: nr.batch_norm %[[D]], {{.*}} : tensor<1x3x3x6xf32>, tensor<6xf32> loc("dw/bn")

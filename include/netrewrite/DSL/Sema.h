@@ -78,6 +78,12 @@ struct Rule {
   std::string text; // as written
   std::string id;   // stable identity, marks the rule's output in the IR
   mlir::Location loc;
+  /// Ids of this rule and of the rules after it in the file: a site whose
+  /// anchor carries one of them is skipped. Own id: a rule never re-matches
+  /// its output. Later ids: in a second application of the file an earlier
+  /// rule does not see what later rules made in the first (which it could
+  /// not see then), so applying a file twice equals applying it once.
+  std::vector<std::string> skipIds;
 };
 
 struct RuleSet {
@@ -92,7 +98,7 @@ compileRules(llvm::StringRef buffer, llvm::StringRef filename,
              mlir::MLIRContext *context,
              const llvm::StringMap<double> &params = {});
 
-/// Prints a rule in canonical form (what `--emit-rules` shows).
+/// Prints a rule in canonical form (its hash is the rule's id).
 void printRule(const Rule &rule, llvm::raw_ostream &os);
 void printLayerAttrs(LayerKind kind, const LayerAttrs &attrs,
                      llvm::raw_ostream &os);

@@ -6,6 +6,8 @@
 #include "netrewrite/Dialect/NR/NR.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/PDL/IR/PDL.h"
+#include "mlir/Dialect/PDLInterp/IR/PDLInterp.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -20,7 +22,7 @@ namespace netrewrite {
 mlir::LogicalResult runRuleFile(mlir::ModuleOp module, llvm::StringRef text,
                                 llvm::StringRef filename,
                                 const llvm::StringMap<double> &params,
-                                bool report, bool emitRules = false);
+                                bool report, bool emitPDL = false);
 
 /// The text of a rule file shipped in rules/ and embedded at build time.
 llvm::StringRef getBuiltinRuleFile(llvm::StringRef name);

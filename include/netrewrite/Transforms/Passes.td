@@ -20,10 +20,12 @@ def Rewrite : Pass<"rewrite", "mlir::ModuleOp"> {
     Option<"rules", "rules", "std::string", "\"\"", "Path of the .nrr file">,
     Option<"report", "report", "bool", "false",
            "Dry run: list the sites instead of rewriting">,
-    Option<"emitRules", "emit-rules", "bool", "false",
-           "Print the compiled rules (canonical form) to stdout">,
+    Option<"emitPDL", "emit-pdl", "bool", "false",
+           "Print the PDL module each rule is compiled to (stdout)">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect"];
+  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect",
+                           "mlir::pdl::PDLDialect",
+                           "mlir::pdl_interp::PDLInterpDialect"];
 }
 
 def InsertBN : Pass<"insert-bn", "mlir::ModuleOp"> {
@@ -38,7 +40,9 @@ def InsertBN : Pass<"insert-bn", "mlir::ModuleOp"> {
     Option<"report", "report", "bool", "false",
            "Dry run: list the sites instead of rewriting">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect"];
+  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect",
+                           "mlir::pdl::PDLDialect",
+                           "mlir::pdl_interp::PDLInterpDialect"];
 }
 
 def InsertDropout : Pass<"insert-dropout", "mlir::ModuleOp"> {
@@ -53,7 +57,9 @@ def InsertDropout : Pass<"insert-dropout", "mlir::ModuleOp"> {
     Option<"report", "report", "bool", "false",
            "Dry run: list the sites instead of rewriting">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect"];
+  let dependentDialects = ["mlir::tosa::TosaDialect", "netrewrite::nr::NRDialect",
+                           "mlir::pdl::PDLDialect",
+                           "mlir::pdl_interp::PDLInterpDialect"];
 }
 
 def FoldBN : Pass<"fold-bn", "mlir::func::FuncOp"> {
