@@ -4,6 +4,7 @@
 #include "netrewrite/Conversion/Passes.h"
 #include "netrewrite/Dialect/NR/NR.h"
 #include "netrewrite/Pipelines/Pipelines.h"
+#include "netrewrite/Transforms/Passes.h"
 #include "netrewrite/Training/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -22,5 +23,6 @@ void netrewrite::registerAllPasses() {
   mlir::registerAllPasses();
   netrewrite::registerNetrewriteConversionPasses();
   netrewrite::registerPipelines();
+  netrewrite::registerNetrewriteTransformsPasses();
   netrewrite::registerNetrewriteTrainingPasses();
 }

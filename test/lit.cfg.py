@@ -19,6 +19,7 @@ config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # Debian's numpy/onnx/torch belong to /usr/bin/python3, not to whatever
 # python3 is first on PATH.
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%nr_bin", config.netrewrite_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
@@ -27,6 +28,7 @@ tool_dirs = [config.netrewrite_tools_dir, config.llvm_tools_dir]
 tools = [
     "netrewrite-opt",
     "netrewrite-run",
+    "netrewrite-import",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

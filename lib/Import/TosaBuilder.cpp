@@ -9,6 +9,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace netrewrite::importer;
 
@@ -425,4 +428,165 @@ Value TosaBuilder::dropout(Value x, float rate, int64_t seed) {
   return netrewrite::nr::DropoutOp::create(b, currentLoc, x.getType(), x,
                                            b.getF32FloatAttr(rate),
                                            b.getI64IntegerAttr(seed));
+}
+
+//===----------------------------------------------------------------------===//
+// Gather and resize
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::gather(Value x, int64_t axis, ArrayRef<int64_t> indices) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < axis; ++k)
+    outer *= in[k];
+  for (size_t k = axis + 1; k < in.size(); ++k)
+    inner *= in[k];
+  int64_t count = indices.size();
+  // tosa.gather: values [N, K, C], indices [N, W] -> [N, W, C].
+  Value values = reshape(x, {outer, in[axis], inner});
+  SmallVector<int32_t> idx;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i : indices)
+      idx.push_back(int32_t(i));
+  auto idxType = RankedTensorType::get({outer, count}, b.getI32Type());
+  Value idxConst = tosa::ConstOp::create(
+      b, currentLoc, idxType, DenseElementsAttr::get(idxType, ArrayRef(idx)));
+  Value picked = tosa::GatherOp::create(
+      b, currentLoc, f32({outer, count, inner}, b.getContext()), values,
+      idxConst);
+  SmallVector<int64_t> out(in);
+  out[axis] = count;
+  return reshape(picked, out);
+}
+
+static bool isIdentity(ArrayRef<float> m, int64_t in, int64_t out) {
+  if (in != out)
+    return false;
+  for (int64_t i = 0; i < out; ++i)
+    for (int64_t j = 0; j < in; ++j)
+      if (m[i * in + j] != (i == j ? 1.0f : 0.0f))
+        return false;
+  return true;
+}
+
+Value TosaBuilder::resize2d(Value x, int64_t outH, int64_t outW,
+                            ArrayRef<float> rows, ArrayRef<float> cols) {
+  ArrayRef<int64_t> s = shapeOf(x);
+  int64_t n = s[0], h = s[1], w = s[2], c = s[3];
+  // Replicates a matrix over the batch (tosa.matmul has no broadcasting).
+  auto batched = [&](StringRef what, ArrayRef<float> m, int64_t r, int64_t k) {
+    std::vector<float> data;
+    for (int64_t i = 0; i < n; ++i)
+      data.insert(data.end(), m.begin(), m.end());
+    return weight(what, {n, r, k}, data);
+  };
+  Value zp = zeroPoint();
+  Value y = x;
+  if (!isIdentity(rows, h, outH)) {
+    // [N, H, W*C] -> rows x that.
+    Value flat = reshape(y, {n, h, w * c});
+    Value prod = tosa::MatMulOp::create(
+        b, currentLoc, TypeRange{f32({n, outH, w * c}, b.getContext())},
+        ValueRange{batched("resize_rows", rows, outH, h), flat, zp, zp},
+        ArrayRef<NamedAttribute>{});
+    y = reshape(prod, {n, outH, w, c});
+  }
+  if (!isIdentity(cols, w, outW)) {
+    int64_t hh = shapeOf(y)[1];
+    // Bring W next to the batch: [N, W, H', C] -> [N, W, H'*C].
+    Value t = transpose(y, {0, 2, 1, 3});
+    Value flat = reshape(t, {n, w, hh * c});
+    Value prod = tosa::MatMulOp::create(
+        b, currentLoc, TypeRange{f32({n, outW, hh * c}, b.getContext())},
+        ValueRange{batched("resize_cols", cols, outW, w), flat, zp, zp},
+        ArrayRef<NamedAttribute>{});
+    y = transpose(reshape(prod, {n, outW, hh, c}), {0, 2, 1, 3});
+  }
+  return y;
+}
+
+std::vector<float> TosaBuilder::interpolationMatrix(
+    int64_t in, int64_t out, double scale, ResizeMode mode, CoordMode coord,
+    NearestMode nearest, double cubicA, bool excludeOutside) {
+  std::vector<double> m(out * in, 0.0);
+  auto source = [&](int64_t o) -> double {
+    switch (coord) {
+    case CoordMode::HalfPixel:
+      return (o + 0.5) / scale - 0.5;
+    case CoordMode::PytorchHalfPixel:
+      return out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
+    case CoordMode::AlignCorners: {
+      // ONNX measures the resized length as in * scale, unrounded.
+      double len = double(in) * scale;
+      return out == 1 || len <= 1.0 ? 0.0 : double(o) * (in - 1) / (len - 1);
+    }
+    case CoordMode::Asymmetric:
+      return o / scale;
+    case CoordMode::TFHalfPixelForNN:
+      return (o + 0.5) / scale;
+    }
+    return 0.0;
+  };
+  auto clampIdx = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
+  for (int64_t o = 0; o < out; ++o) {
+    double x = source(o);
+    double *row = &m[o * in];
+    if (mode == ResizeMode::Nearest) {
+      int64_t i;
+      switch (nearest) {
+      case NearestMode::RoundPreferFloor:
+        i = (x - std::floor(x) == 0.5) ? int64_t(std::floor(x))
+                                       : int64_t(std::round(x));
+        break;
+      case NearestMode::RoundPreferCeil:
+        i = int64_t(std::round(x)); // round() rounds halves away from 0
+        if (x < 0 && x - std::floor(x) == 0.5)
+          i = int64_t(std::ceil(x));
+        break;
+      case NearestMode::Floor:
+        i = int64_t(std::floor(x));
+        break;
+      case NearestMode::Ceil:
+        i = int64_t(std::ceil(x));
+        break;
+      case NearestMode::Simple:
+        i = scale < 1.0 ? int64_t(std::ceil(x)) : int64_t(x);
+        break;
+      }
+      row[clampIdx(i)] = 1.0;
+    } else if (mode == ResizeMode::Linear) {
+      x = std::clamp(x, 0.0, double(in - 1));
+      int64_t i0 = int64_t(std::floor(x));
+      double f = x - i0;
+      row[clampIdx(i0)] += 1.0 - f;
+      row[clampIdx(i0 + 1)] += f;
+    } else {
+      int64_t i0 = int64_t(std::floor(x));
+      double t = x - i0;
+      double a = cubicA;
+      auto kernel = [a](double d) {
+        d = std::abs(d);
+        if (d <= 1)
+          return ((a + 2) * d - (a + 3)) * d * d + 1;
+        if (d < 2)
+          return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+        return 0.0;
+      };
+      double weights[4], sum = 0;
+      for (int k = 0; k < 4; ++k) {
+        int64_t idx = i0 - 1 + k;
+        weights[k] = kernel(t + 1 - k);
+        if (excludeOutside && (idx < 0 || idx >= in))
+          weights[k] = 0;
+        sum += weights[k];
+      }
+      for (int k = 0; k < 4; ++k) {
+        int64_t idx = i0 - 1 + k;
+        if (excludeOutside && (idx < 0 || idx >= in))
+          continue;
+        row[clampIdx(idx)] += excludeOutside ? weights[k] / sum : weights[k];
+      }
+    }
+  }
+  return std::vector<float>(m.begin(), m.end());
 }

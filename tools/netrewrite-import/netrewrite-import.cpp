@@ -108,7 +108,9 @@ int main(int argc, char **argv) {
     if (failed(writeBytecodeToFile(*module, out->os())))
       return fail(outputFile + ": could not write bytecode");
   } else {
-    module->print(out->os());
+    // Keep the locations: they carry the source layer names that rules and
+    // reports rely on, and would be lost on re-parsing otherwise.
+    module->print(out->os(), OpPrintingFlags().enableDebugInfo());
   }
   out->keep();
   return 0;

@@ -18,6 +18,7 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <array>
+#include <vector>
 
 namespace netrewrite::importer {
 
@@ -118,6 +119,38 @@ public:
   mlir::Value slice(mlir::Value x, llvm::ArrayRef<int64_t> start,
                     llvm::ArrayRef<int64_t> size);
   mlir::Value tile(mlir::Value x, llvm::ArrayRef<int64_t> multiples);
+  /// Picks `indices` (in range, repeats allowed) along `axis`:
+  /// out.shape[axis] = indices.size(). One tosa.gather; serves Gather,
+  /// strided Slice and edge/reflect Pad.
+  mlir::Value gather(mlir::Value x, int64_t axis,
+                     llvm::ArrayRef<int64_t> indices);
+  /// Separable 2-D resampling of NHWC `x` to [N, outH, outW, C]:
+  /// out[n,i,j,c] = sum_{p,q} rows[i*inH + p] * x[n,p,q,c] * cols[j*inW + q].
+  /// With matrices from interpolationMatrix this is exact nearest, linear or
+  /// cubic interpolation under any coordinate mapping (two tosa.matmul; an
+  /// identity axis is skipped).
+  mlir::Value resize2d(mlir::Value x, int64_t outH, int64_t outW,
+                       llvm::ArrayRef<float> rows, llvm::ArrayRef<float> cols);
+
+  enum class ResizeMode { Nearest, Linear, Cubic };
+  /// How an output coordinate maps back to the input (ONNX's names).
+  enum class CoordMode {
+    HalfPixel,
+    PytorchHalfPixel,
+    AlignCorners,
+    Asymmetric,
+    TFHalfPixelForNN
+  };
+  /// Rounding of nearest-neighbour coordinates; `Simple` is ONNX opset-10
+  /// Resize/Upsample (floor when upsampling, ceil when downsampling).
+  enum class NearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
+  /// The [out x in] interpolation matrix of one axis (row-major). `scale`
+  /// is out/in unless the model gives it explicitly.
+  static std::vector<float>
+  interpolationMatrix(int64_t in, int64_t out, double scale, ResizeMode mode,
+                      CoordMode coord, NearestMode nearest,
+                      double cubicA = -0.75, bool excludeOutside = false);
+
   /// NCHW <-> NHWC for rank-4 tensors.
   mlir::Value nchwToNhwc(mlir::Value x);
   mlir::Value nhwcToNchw(mlir::Value x);

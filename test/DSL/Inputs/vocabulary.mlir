@@ -1,0 +1,33 @@
+// One instance of each remaining layer of the vocabulary, shaped as the
+// importers emit them (see docs/dsl.md).
+func.func @forward(%x: tensor<1x8x8x4xf32>) -> tensor<1x8xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("zp")
+  %a = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> loc("pool1")
+  %b = tosa.avg_pool2d %a, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32> loc("pool2")
+  %s = tosa.sigmoid %b : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("sig")
+  %three = "tosa.const"() {values = dense<3.0> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32> loc("hs")
+  %sixth = "tosa.const"() {values = dense<0.166666672> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32> loc("hs")
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("hs")
+  %h0 = tosa.add %s, %three : (tensor<1x4x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x4xf32> loc("hs")
+  %h1 = tosa.clamp %h0 {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("hs")
+  %h2 = tosa.mul %s, %h1, %shift : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1xi8>) -> tensor<1x4x4x4xf32> loc("hs")
+  %h = tosa.mul %h2, %sixth, %shift : (tensor<1x4x4x4xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x4x4x4xf32> loc("hs")
+  %add = tosa.add %h, %a : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("add")
+  %cat = tosa.concat %add, %b {axis = 3 : i32} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x8xf32> loc("cat")
+  %g = "tosa.const"() {values = dense<[1.0, 2.0, 0.5, 1.0, 1.5, 1.0, 0.8, 1.2]> : tensor<8xf32>} : () -> tensor<8xf32> loc("bn")
+  %be = "tosa.const"() {values = dense<[0.0, 0.1, -0.1, 0.2, 0.0, 0.3, 0.0, -0.2]> : tensor<8xf32>} : () -> tensor<8xf32> loc("bn")
+  %m = "tosa.const"() {values = dense<0.5> : tensor<8xf32>} : () -> tensor<8xf32> loc("bn")
+  %v = "tosa.const"() {values = dense<2.0> : tensor<8xf32>} : () -> tensor<8xf32> loc("bn")
+  %n = nr.batch_norm %cat, %g, %be, %m, %v : tensor<1x4x4x8xf32>, tensor<8xf32> loc("bn")
+  %d = nr.dropout %n {rate = 0.5 : f32, seed = 3 : i64} : tensor<1x4x4x8xf32> loc("drop")
+  %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x8xf32> loc("gap")
+  %shape = tosa.const_shape {values = dense<[1, 8]> : tensor<2xindex>} : () -> !tosa.shape<2> loc("flatten")
+  %f = tosa.reshape %p, %shape : (tensor<1x1x1x8xf32>, !tosa.shape<2>) -> tensor<1x8xf32> loc("flatten")
+  %mx = tosa.reduce_max %f {axis = 1 : i32} : (tensor<1x8xf32>) -> tensor<1x1xf32> loc("softmax")
+  %sub = tosa.sub %f, %mx : (tensor<1x8xf32>, tensor<1x1xf32>) -> tensor<1x8xf32> loc("softmax")
+  %e = tosa.exp %sub : (tensor<1x8xf32>) -> tensor<1x8xf32> loc("softmax")
+  %sum = tosa.reduce_sum %e {axis = 1 : i32} : (tensor<1x8xf32>) -> tensor<1x1xf32> loc("softmax")
+  %r = tosa.reciprocal %sum : (tensor<1x1xf32>) -> tensor<1x1xf32> loc("softmax")
+  %y = tosa.mul %e, %r, %shift : (tensor<1x8xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x8xf32> loc("softmax")
+  return %y : tensor<1x8xf32>
+}
