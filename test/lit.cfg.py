@@ -20,6 +20,8 @@ config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # python3 is first on PATH.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%nr_bin", config.netrewrite_tools_dir))
+# The runtime archives executables link against (build/lib).
+config.substitutions.append(("%netrewrite_lib", os.path.join(config.netrewrite_obj_root, "lib")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
@@ -29,10 +31,20 @@ tools = [
     "netrewrite-opt",
     "netrewrite-run",
     "netrewrite-import",
+    "netrewrite-fake-train",
+    "netrewrite-fake-forward",
+    "netrewrite-runtime-unittests",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The real Keras model (nsfwjs's MobileNetV2, TFJS layers format) and TFJS as
+# its reference runtime, fetched by scripts/fetch-npm-keras.sh (run by
+# scripts/install-deps.sh, hence by `make check`). Tests that need them fail,
+# rather than skip, when they are missing.
+config.substitutions.append(
+    ("%npm_keras", os.path.join(config.netrewrite_src_root, ".cache", "npm-keras")))
 
 # GPU features: `cuda-target` when the CUDA target is built (cuda.h found);
 # `cuda-gpu` when a driver and a device are present, else `no-cuda-gpu`.
@@ -46,3 +58,16 @@ try:
 except OSError:
     has_cuda_driver = False
 config.available_features.add("cuda-gpu" if has_cuda_driver else "no-cuda-gpu")
+
+# `training-transform` when netrewrite-opt has the training passes (the
+# training branch), so the runtime is also tested on generated train_step.
+try:
+    import subprocess
+
+    _opt_help = subprocess.run(
+        [os.path.join(config.netrewrite_tools_dir, "netrewrite-opt"), "--help"],
+        capture_output=True, text=True, timeout=120).stdout
+    if "netrewrite-build-train-step" in _opt_help:
+        config.available_features.add("training-transform")
+except (OSError, subprocess.SubprocessError):
+    pass

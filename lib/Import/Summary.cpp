@@ -40,7 +40,13 @@ int kindRank(Operation *op) {
   if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ConcatOp,
           tosa::ReduceSumOp, tosa::ReduceMaxOp>(op))
     return 1;
-  if (isa<tosa::ReshapeOp, tosa::ConstShapeOp, tosa::ConstOp>(op))
+  // A Reshape/Flatten layer is named by its reshape, not by the transpose
+  // back to the source layout that may precede it.
+  if (isa<tosa::ReshapeOp>(op))
+    return 30;
+  if (isa<tosa::TransposeOp>(op))
+    return 40;
+  if (isa<tosa::ConstShapeOp, tosa::ConstOp>(op))
     return 50;
   return 10;
 }
@@ -64,6 +70,17 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     return;
   }
   llvm::MapVector<std::string, LayerRow, llvm::StringMap<unsigned>> rows;
+  // Inputs are layers too (Keras lists its InputLayers); importers name the
+  // arguments with NameLocs.
+  for (BlockArgument arg : func.getArguments()) {
+    std::string name = layerName(arg.getLoc());
+    if (name == "<unnamed>")
+      name = "input_" + std::to_string(arg.getArgNumber());
+    LayerRow &row = rows[name];
+    row.type = "input";
+    row.typeRank = -1;
+    row.shape = shapeString(arg.getType());
+  }
   for (Operation &op : func.getBody().getOps()) {
     if (isa<func::ReturnOp>(op))
       continue;

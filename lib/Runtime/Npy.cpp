@@ -127,9 +127,11 @@ bool parseHeader(const std::string &header, std::string &descr, bool &fortran,
 
 } // namespace
 
-bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
-                                  std::string &error) {
-  std::ifstream in(path, std::ios::binary);
+namespace {
+/// Reads the magic and header of an open .npy stream; leaves `in` at the
+/// first data byte.
+bool readHeader(std::ifstream &in, const std::string &path, NpyArray &array,
+                std::string &error, std::string *anyDescr = nullptr) {
   if (!in) {
     error = path + ": cannot open: " + std::strerror(errno);
     return false;
@@ -175,7 +177,9 @@ bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
     error = path + ": malformed .npy header: " + why;
     return false;
   }
-  if (descr != "<f4" && descr != "|f4" && descr != "=f4") {
+  if (anyDescr)
+    *anyDescr = descr;
+  else if (descr != "<f4" && descr != "|f4" && descr != "=f4") {
     error = path + ": dtype '" + descr +
             "' is not supported; netrewrite reads float32 ('<f4') only "
             "(convert with arr.astype(numpy.float32))";
@@ -186,6 +190,28 @@ bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
                    "array (numpy.ascontiguousarray)";
     return false;
   }
+  return true;
+}
+} // namespace
+
+bool netrewrite::runtime::readNpyHeader(const std::string &path,
+                                        std::vector<int64_t> &shape,
+                                        int64_t &dataOffset,
+                                        std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  NpyArray array;
+  if (!readHeader(in, path, array, error))
+    return false;
+  shape = array.shape;
+  dataOffset = static_cast<int64_t>(in.tellg());
+  return true;
+}
+
+bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
+                                  std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!readHeader(in, path, array, error))
+    return false;
   int64_t n = 1;
   for (int64_t d : array.shape) {
     if (d != 0 && n > (int64_t(1) << 40) / d) {
@@ -252,6 +278,66 @@ bool netrewrite::runtime::writeNpy(const std::string &path,
     error = path + ": cannot rename temporary file: " + std::strerror(errno);
     std::remove(tmp.c_str());
     return false;
+  }
+  return true;
+}
+
+bool netrewrite::runtime::readNpyAsDouble(const std::string &path,
+                                          std::vector<int64_t> &shape,
+                                          std::vector<double> &values,
+                                          std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  NpyArray array;
+  std::string descr;
+  if (!readHeader(in, path, array, error, &descr))
+    return false;
+  shape = array.shape;
+  // Little-endian (or byte-sized) numeric types only.
+  char order = descr.empty() ? '?' : descr[0];
+  std::string kind = descr.size() > 1 ? descr.substr(1) : "";
+  static const char *known[] = {"f4", "f8", "i1", "i2", "i4", "i8",
+                                "u1", "u2", "u4", "u8", "b1"};
+  bool ok = order == '<' || order == '|' || order == '=';
+  bool isKnown = false;
+  for (const char *k : known)
+    isKnown |= kind == k;
+  if (!ok || !isKnown) {
+    error = path + ": dtype '" + descr +
+            "' is not supported (expected a little-endian integer or float)";
+    return false;
+  }
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  size_t width = size_t(kind[1] - '0');
+  std::vector<unsigned char> raw(size_t(n) * width);
+  if (!in.read(reinterpret_cast<char *>(raw.data()), raw.size())) {
+    error = path + ": truncated data: shape " + array.shapeString() +
+            " needs " + std::to_string(raw.size()) + " bytes";
+    return false;
+  }
+  values.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const unsigned char *p = raw.data() + i * width;
+    double v = 0;
+    if (kind == "f4") {
+      float f;
+      std::memcpy(&f, p, 4);
+      v = f;
+    } else if (kind == "f8") {
+      std::memcpy(&v, p, 8);
+    } else if (kind[0] == 'i') {
+      int64_t x = 0;
+      std::memcpy(&x, p, width);
+      int shift = 64 - 8 * int(width); // sign-extend
+      x = shift ? (x << shift) >> shift : x;
+      v = double(x);
+    } else {
+      uint64_t x = 0;
+      std::memcpy(&x, p, width);
+      v = double(x);
+    }
+    values[i] = v;
   }
   return true;
 }

@@ -28,6 +28,16 @@ struct NpyArray {
 /// starts with the file name and says what is wrong.
 bool readNpy(const std::string &path, NpyArray &array, std::string &error);
 
+/// Reads only the header of `path`: its shape and the byte offset of the
+/// first float32 value, so large arrays can be streamed record by record.
+bool readNpyHeader(const std::string &path, std::vector<int64_t> &shape,
+                   int64_t &dataOffset, std::string &error);
+
+/// Reads any little-endian integer, bool or float array as doubles (for
+/// label files, which numpy writes as int64 or uint8).
+bool readNpyAsDouble(const std::string &path, std::vector<int64_t> &shape,
+                     std::vector<double> &values, std::string &error);
+
 /// Writes `array` to `path` atomically (a temporary file renamed into place),
 /// so a failure never leaves a half-written file behind.
 bool writeNpy(const std::string &path, const NpyArray &array,

@@ -188,9 +188,9 @@ ONNXImporter::tensorFromProto(const onnx::TensorProto &t) {
     break;
   }
   default:
-    modelError() << "tensor '" << t.name() << "' has element type "
-                 << typeName(t.data_type())
-                 << ", which the importer does not support";
+    modelError() << "unsupported element type: tensor '" << t.name()
+                 << "' holds " << typeName(t.data_type())
+                 << " (float32/64 and integers are supported)";
     return failure();
   }
   int64_t have = out.isInt ? int64_t(out.i.size()) : int64_t(out.f.size());
@@ -476,6 +476,31 @@ LogicalResult ONNXImporter::fixInputShapes() {
         dim.set_dim_value(1);
     }
   }
+  // Unknown operators are reported before shape inference runs: ONNX's
+  // inference functions are only as robust as the ops they know, and a
+  // malformed unknown node can crash them (e.g. LayerNormalization with an
+  // out-of-range axis in libonnx 1.12).
+  for (auto [index, node] : llvm::enumerate(graph->node())) {
+    enterNode(node, index);
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      return nodeError() << "unsupported operator " << node.op_type()
+                         << " from domain '" << node.domain() << "'";
+    if (!isKnownOp(node.op_type()))
+      return nodeError() << "unsupported operator " << node.op_type();
+    // Window sizes ONNX's inference divides by (a 0 stride is a SIGFPE).
+    for (const auto &a : node.attribute()) {
+      StringRef name = a.name();
+      bool positive = name == "strides" || name == "dilations" ||
+                      name == "kernel_shape";
+      if (positive && llvm::any_of(a.ints(), [](int64_t v) { return v <= 0; }))
+        return nodeError() << "invalid attribute value: " << name
+                           << " must be positive";
+      if (name == "group" && a.i() <= 0)
+        return nodeError() << "invalid attribute value: group must be "
+                              "positive";
+    }
+  }
+  current = nullptr;
   // Shapes inferred from the fixed inputs; node-level inference errors are
   // not fatal here because our own converters check every shape.
   try {
@@ -501,21 +526,24 @@ LogicalResult ONNXImporter::fixInputShapes() {
   return success();
 }
 
-LogicalResult ONNXImporter::convertNode(const onnx::NodeProto &node,
-                                        size_t index) {
+void ONNXImporter::enterNode(const onnx::NodeProto &node, size_t index) {
   current = &node;
   currentName =
       node.name().empty() ? node.op_type() + "_" + std::to_string(index)
                           : node.name();
   builder.setLayer(currentName);
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return nodeError() << "unsupported operator " << node.op_type()
-                       << " from domain '" << node.domain() << "'";
+}
+
+LogicalResult ONNXImporter::convertNode(const onnx::NodeProto &node,
+                                        size_t index) {
+  enterNode(node, index);
   for (const std::string &name : node.input())
     if (!name.empty() && !lookup(name))
       return nodeError() << "missing input: '" << name
                          << "' is not produced by any initializer, graph "
                             "input or earlier node";
+  if (failed(checkArity(*this)))
+    return failure();
   if (std::optional<LogicalResult> folded = tryFold(*this))
     return *folded;
   if (failed(convertOp(*this)))

@@ -131,6 +131,8 @@ private:
   mlir::LogicalResult load();
   mlir::LogicalResult fixInputShapes();
   mlir::LogicalResult convertNode(const onnx::NodeProto &node, size_t index);
+  /// Names the node and makes it current (diagnostics, NameLocs).
+  void enterNode(const onnx::NodeProto &node, size_t index);
 
   std::string path;
   ImportOptions options;
@@ -169,6 +171,25 @@ llvm::SmallVector<int64_t> unsqueezeShape(llvm::ArrayRef<int64_t> in,
                                           llvm::ArrayRef<int64_t> axes);
 /// Normalises a possibly negative axis; -1 when out of range.
 int64_t normAxis(int64_t axis, int64_t rank);
+
+using Converter = mlir::LogicalResult (*)(ONNXImporter &);
+
+// NHWC window ops (ONNXWindowOps.cpp).
+mlir::LogicalResult convertConv(ONNXImporter &im);
+mlir::LogicalResult convertConvTranspose(ONNXImporter &im);
+mlir::LogicalResult convertBatchNorm(ONNXImporter &im);
+mlir::LogicalResult convertPool(ONNXImporter &im);       ///< Max/AveragePool
+mlir::LogicalResult convertGlobalPool(ONNXImporter &im); ///< Global*Pool
+mlir::LogicalResult convertResize(ONNXImporter &im);     ///< Resize, Upsample
+/// Runs a 2-D window converter on a 1-D node (H = 1).
+mlir::LogicalResult convertAs2D(ONNXImporter &im, Converter fn);
+
+/// Checks the current node's input/output arity before anything reads them
+/// (a malformed model must not index past a node's inputs).
+mlir::LogicalResult checkArity(ONNXImporter &im);
+
+/// Whether the importer converts or folds `opType` (default domain).
+bool isKnownOp(llvm::StringRef opType);
 
 /// Converts the current node; an unknown op type is reported here.
 mlir::LogicalResult convertOp(ONNXImporter &im);

@@ -38,11 +38,15 @@ SUPPORTED = [
     "MatMul", "Flatten", "Reshape", "Transpose", "Concat", "Softmax",
     "Dropout", "Pad", "Resize", "ReduceMean", "Squeeze", "Unsqueeze",
     "Shape", "Slice", "Gather", "Identity",
+    # Beyond the list, supported and therefore tested too.
+    "GlobalMaxPool", "ReduceSum", "ReduceMax", "Exp", "Log", "Abs", "Neg",
+    "Sqrt", "Reciprocal", "Pow", "Max", "Min", "Cast",
+    "ConstantOfShape", "Upsample",
 ]
 
 # Ops whose inputs after the first are parameters the importer needs at
 # import time; the runner bakes them into the model.
-PARAM_INPUT_OPS = {"Clip", "Resize", "Pad", "Dropout"}
+PARAM_INPUT_OPS = {"Clip", "Resize", "Upsample", "Pad", "Dropout"}
 
 # Test-name stems that do not spell the op name.
 ALIASES = {
@@ -71,11 +75,15 @@ def op_of_test(name, model):
     return best
 
 
-def load_pb(path):
+def load_proto(path):
     t = onnx.TensorProto()
     with open(path, "rb") as f:
         t.ParseFromString(f.read())
-    return numpy_helper.to_array(t)
+    return t
+
+
+def load_pb(path):
+    return numpy_helper.to_array(load_proto(path))
 
 
 def prepare(test_dir, work):
@@ -118,8 +126,14 @@ def prepare(test_dir, work):
         if arr.dtype == np.float32 and not param:
             float_inputs.append(arr)
             continue
+        # The original TensorProto keeps the element type exactly (numpy has
+        # no bfloat16, for one).
+        proto = load_proto(os.path.join(data, "input_%d.pb" % k))
+        proto.name = inp.name
+        # bfloat16 test data is stored as uint16: keep the declared type.
+        proto.data_type = inp.type.tensor_type.elem_type
         model.graph.input.remove(inp)
-        model.graph.initializer.append(numpy_helper.from_array(arr, inp.name))
+        model.graph.initializer.append(proto)
     path = os.path.join(work, "model.onnx")
     onnx.save(model, path)
     return "ok", "", path, float_inputs, outputs

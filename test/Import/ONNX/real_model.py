@@ -60,6 +60,18 @@ def mixed_net():
     return Mixed()
 
 
+def seq_net():
+    """1-D layers: Conv1d (strided, grouped), BatchNorm1d on [N, C, L],
+    MaxPool1d, AvgPool1d, grouped ConvTranspose1d, Flatten, Linear."""
+    import torch.nn as nn
+    return nn.Sequential(
+        nn.Conv1d(4, 8, 5, stride=2, padding=2), nn.BatchNorm1d(8), nn.ReLU(),
+        nn.Conv1d(8, 8, 3, padding=1, groups=4), nn.MaxPool1d(2),
+        nn.ConvTranspose1d(8, 6, 4, stride=2, padding=1, groups=2), nn.Tanh(),
+        nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False),
+        nn.Flatten(), nn.Linear(6 * 8, 3))
+
+
 def export_torchvision(name, shape, mode, path):
     import torch
     import torchvision
@@ -67,6 +79,8 @@ def export_torchvision(name, shape, mode, path):
     torch.manual_seed(0)
     if name == "mixed":
         model = mixed_net()
+    elif name == "seq1d":
+        model = seq_net()
     else:
         model = getattr(torchvision.models, name)(num_classes=10)
     if name.startswith("vgg") and shape[2] < 224:
@@ -78,7 +92,7 @@ def export_torchvision(name, shape, mode, path):
         model.classifier[0] = torch.nn.Linear(512 * side * side, 4096)
     # Random but non-trivial BatchNorm statistics, so BN is not an identity.
     for m in model.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
+        if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
             m.running_mean.uniform_(-0.5, 0.5)
             m.running_var.uniform_(0.5, 1.5)
             m.weight.data.uniform_(0.5, 1.5)

@@ -74,3 +74,12 @@ for mode in ("edge", "reflect"):
         [init("w1", np.eye(2).reshape(2, 2, 1, 1)),
          numpy_helper.from_array(np.array([0, 0, 2, 0, 0, 0, 1, 1], np.int64), "p")])
 np.save(os.path.join(out, "pad_x.npy"), rng.standard_normal((1, 2, 5, 6)).astype(np.float32))
+
+# A Conv node without its weight input (malformed).
+save("conv_no_weight", [helper.make_node("Conv", ["x"], ["y"], name="conv1")],
+     [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 4, 4])])
+
+# A zero stride (libonnx's shape inference would divide by it).
+save("zero_stride", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1", strides=[0, 1])],
+     [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 2, 2])],
+     [init("w", np.ones((1, 1, 3, 3)))])
