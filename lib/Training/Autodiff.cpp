@@ -170,6 +170,13 @@ LogicalResult Differentiator::backprop(Operation *op, Value g) {
         accumulate(in(0), t.mul(g, t.sub(one, t.mul(y, y))));
         return success();
       })
+      .Case<tosa::ErfOp>([&](auto) {
+        // d erf(x)/dx = 2/sqrt(pi) * exp(-x^2) (GELU's building block).
+        Value dx = t.scale(t.exp(t.neg(t.mul(in(0), in(0)))),
+                           1.1283791670955126);
+        accumulate(in(0), t.mul(g, dx));
+        return success();
+      })
       .Case<tosa::ExpOp>([&](auto) {
         accumulate(in(0), t.mul(g, y));
         return success();

@@ -128,6 +128,33 @@ void applyOptimizer(TosaBuilder &t, HyperValues &h, Optimizer opt, Value p,
   }
 }
 
+/// If `v` is a softmax over the last axis as the importers write it,
+/// exp(z - reduce_max(z)) * reciprocal(reduce_sum(exp(...))) (the max shift
+/// optional), returns z; else null. Keras classifiers end with a softmax
+/// activation, and cross-entropy wants the logits in front of it.
+Value logitsBeforeSoftmax(Value v) {
+  auto mul = v.getDefiningOp<tosa::MulOp>();
+  if (!mul)
+    return nullptr;
+  int64_t last = cast<RankedTensorType>(v.getType()).getRank() - 1;
+  for (int k = 0; k < 2; ++k) {
+    auto exp = mul->getOperand(k).getDefiningOp<tosa::ExpOp>();
+    auto rec = mul->getOperand(1 - k).getDefiningOp<tosa::ReciprocalOp>();
+    if (!exp || !rec)
+      continue;
+    auto sum = rec.getInput1().getDefiningOp<tosa::ReduceSumOp>();
+    if (!sum || sum.getInput() != exp.getResult() || sum.getAxis() != last)
+      continue;
+    Value z = exp.getInput1();
+    if (auto sub = z.getDefiningOp<tosa::SubOp>())
+      if (auto max = sub.getInput2().getDefiningOp<tosa::ReduceMaxOp>())
+        if (max.getInput() == sub.getInput1() && max.getAxis() == last)
+          z = sub.getInput1();
+    return z;
+  }
+  return nullptr;
+}
+
 struct BuildTrainStepPass
     : netrewrite::impl::BuildTrainStepBase<BuildTrainStepPass> {
   using BuildTrainStepBase::BuildTrainStepBase;
@@ -164,7 +191,10 @@ func::FuncOp BuildTrainStepPass::startFunction(
     builder.clone(op, map);
   auto fwdReturn =
       cast<func::ReturnOp>(forward.getBody().front().getTerminator());
-  logits = map.lookup(fwdReturn.getOperand(0));
+  Value output = fwdReturn.getOperand(0);
+  if (Value z = logitsBeforeSoftmax(output))
+    output = z;
+  logits = map.lookup(output);
   hyper = func.getArguments().back();
   func::ReturnOp::create(builder, forward.getLoc(), ValueRange{});
 

@@ -44,6 +44,14 @@ def attr(attrs, key):
     return m.group(1) if m else None
 
 
+def append_function(text, fn):
+    """Adds `fn` at the end of the module body, before any trailing
+    `{-# dialect_resources ... #-}` section (dense_resource weights)."""
+    cut = text.find("\n{-#")
+    body, resources = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    return body.rstrip().rstrip("}") + "\n" + fn + "}\n" + resources
+
+
 def ttype(shape):
     return "tensor<%sf32>" % "".join("%dx" % d for d in shape)
 
@@ -141,9 +149,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         module = os.path.join(tmp, "fdcheck.mlir")
         with open(module, "w") as f:
-            f.write(text.rstrip().rstrip("}") + "\n" +
-                    wrapper([a[0] for a in args], [r[0] for r in results],
-                            probes) + "}\n")
+            f.write(append_function(text, wrapper([a[0] for a in args],
+                                                  [r[0] for r in results],
+                                                  probes)))
         n_out = len(results) + 2 * len(probes)
         outs = run(opts.runner, module, tmp,
                    params + [x, labels, hyper] + perturbed, n_out)

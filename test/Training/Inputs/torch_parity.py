@@ -65,6 +65,14 @@ def signature(text, name):
     return items(m.group(1)), items(m.group(2))
 
 
+def append_function(text, fn):
+    """Adds `fn` at the end of the module body, before any trailing
+    `{-# dialect_resources ... #-}` section (dense_resource weights)."""
+    cut = text.find("\n{-#")
+    body, resources = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    return body.rstrip().rstrip("}") + "\n" + fn + "}\n" + resources
+
+
 def ttype(shape):
     return "tensor<%sf32>" % "".join("%dx" % d for d in shape)
 
@@ -103,7 +111,7 @@ def run_ours(runner, path, params, x, labels, hyper_base):
     with tempfile.TemporaryDirectory() as tmp:
         module = os.path.join(tmp, "m.mlir")
         with open(module, "w") as f:
-            f.write(text.rstrip().rstrip("}") + "\n" + fn + "}\n")
+            f.write(append_function(text, fn))
         inputs = [params[n] for n in names]
         inputs += [np.zeros(s, np.float32) for s, _ in args[n_params:n_state]]
         inputs += [x, labels]
