@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register everything netrewrite's tools use -----------===//
 
 #include "netrewrite/InitAll.h"
+#include "netrewrite/Analysis/Passes.h"
 #include "netrewrite/Codegen/Passes.h"
 #include "netrewrite/Conversion/Passes.h"
 #include "netrewrite/Dialect/NR/NR.h"
@@ -22,6 +23,7 @@ void netrewrite::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void netrewrite::registerAllPasses() {
   mlir::registerAllPasses();
+  netrewrite::registerNetrewriteAnalysisPasses();
   netrewrite::registerNetrewriteConversionPasses();
   netrewrite::registerNetrewriteCodegenPasses();
   netrewrite::registerPipelines();

@@ -1,25 +1,85 @@
 #!/usr/bin/env bash
-# The main job, end to end, on inputs that need no download.
-# usage: scripts/demo.sh [BUILD_DIR]
+# `make demo`: the transfer-learning experiment that motivated netrewrite.
+#
+# An ImageNet-pretrained MobileNetV2 backbone (nsfwjs's Keras model, npm) is
+# cut before its task head and given a new 10-class head, then fine-tuned on
+# Fashion-MNIST (Debian dataset-fashion-mnist; grey -> RGB, resized per
+# batch) in three variants:
+#   (a) as imported,
+#   (b) Dropout(0.01) after every ReLU6           (rules/insert-dropout.nrr),
+#   (c) BatchNorm folded away, then re-inserted   (--fold-bn, rules/insert-bn.nrr).
+# Each variant is compiled into a native training executable. Curves, a
+# report and pictures of the rewrites land in $DEMO_OUT (default demo-out/).
+#
+# usage: scripts/demo.sh [BUILD_DIR]     DEMO=quick (default) | full | ci
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
 BIN="$BUILD/bin"
 OUT="${DEMO_OUT:-$ROOT/demo-out}"
+MODE="${DEMO:-quick}"
 PY=/usr/bin/python3
-mkdir -p "$OUT"
+MODEL_JSON="$ROOT/.cache/npm-keras/models/nsfwjs_mobilenet_v2/model.json"
+DATA=/usr/share/datasets/fashion-mnist
+
+case "$MODE" in
+  ci)    SIZE=32; BATCH=8;  LIMIT=64;    EPOCHS=1;  LR=1e-3 ;;
+  quick) SIZE=64; BATCH=32; LIMIT=2048;  EPOCHS=3;  LR=1e-3 ;;
+  full)  SIZE=96; BATCH=32; LIMIT=60000; EPOCHS=10; LR=1e-4 ;;
+  *) echo "demo: DEMO=$MODE: expected quick, full or ci" >&2; exit 2 ;;
+esac
+THREADS="${THREADS:-$(nproc)}"
 
 step() { printf '\n==> %s\n' "$*"; }
+for f in "$MODEL_JSON" "$DATA/train-images-idx3-ubyte.gz"; do
+  [ -e "$f" ] || { echo "demo: $f is missing; run scripts/install-deps.sh" >&2; exit 1; }
+done
+rm -rf "$OUT"
+mkdir -p "$OUT/model"
 
-step "Lowering it for the CPU (netrewrite-opt --netrewrite-lower-cpu)"
-"$BIN/netrewrite-opt" "$ROOT/examples/small-cnn.mlir" --netrewrite-lower-cpu -o "$OUT/small-cnn.llvm.mlir"
-echo "wrote $OUT/small-cnn.llvm.mlir ($(grep -c 'llvm\.' "$OUT/small-cnn.llvm.mlir") LLVM-dialect ops)"
+step "1. The pretrained network: MobileNetV2 backbone (to block_10_project_BN) + a new Dense(10) head"
+$PY "$ROOT/scripts/tfjs-cut-model.py" "$MODEL_JSON" --output-layer block_10_project_BN \
+  --input-size "$SIZE" --new-head 10 --seed 1 -o "$OUT/model"
+"$BIN/netrewrite-import" "$OUT/model/model.json" --input-shape="${BATCH}x${SIZE}x${SIZE}x3" \
+  -o "$OUT/a-imported.mlirbc" --print-summary > "$OUT/summary.txt"
+tail -3 "$OUT/summary.txt"
 
-step "Running it natively (netrewrite-run) and checking against numpy"
-$PY "$ROOT/test/Integration/Inputs/small_cnn.py" "$OUT/ref" --seed 7
-"$BIN/netrewrite-run" "$ROOT/examples/small-cnn.mlir" --input=@"$OUT/ref/x.npy" \
-  --output=@"$OUT/logits.npy" --print
-$PY "$ROOT/utils/npy_allclose.py" "$OUT/logits.npy" "$OUT/ref/expected.npy"
+step "2. Rewrites"
+echo "(b) rules/insert-dropout.nrr:"; grep -v '^#' "$ROOT/rules/insert-dropout.nrr" | sed '/^$/d;s/^/      /'
+"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
+  --rewrite-report > "$OUT/b-dropout.report.txt"
+"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
+  --netrewrite-layer-graph=output="$OUT/b-dropout.svg" -o "$OUT/b-dropout.mlirbc"
+tail -1 "$OUT/b-dropout.report.txt"
+echo "(c) --fold-bn, then rules/insert-bn.nrr:"; grep -v '^#' "$ROOT/rules/insert-bn.nrr" | sed '/^$/d;s/^/      /'
+"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --fold-bn -o "$OUT/c-folded.mlirbc"
+"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
+  --rewrite-report > "$OUT/c-bn.report.txt"
+"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
+  --netrewrite-layer-graph=output="$OUT/c-bn.svg" -o "$OUT/c-bn.mlirbc"
+tail -1 "$OUT/c-bn.report.txt"
 
-echo
-echo "demo finished; outputs in $OUT"
+step "3. Native training executables (netrewrite-compile --train --optimizer=rmsprop)"
+for v in a-imported b-dropout c-bn; do
+  /usr/bin/time -f "    $v: compiled in %es" \
+    "$BIN/netrewrite-compile" "$OUT/$v.mlirbc" --train --optimizer=rmsprop -O3 -o "$OUT/$v.train"
+done
+
+step "4. Fine-tuning on Fashion-MNIST ($MODE: $LIMIT images, ${SIZE}x${SIZE}, $EPOCHS epochs, batch $BATCH, $THREADS threads)"
+for v in a-imported b-dropout c-bn; do
+  echo "--- $v"
+  "$OUT/$v.train" train --data="$DATA" --val-data="$DATA" --limit="$LIMIT" \
+    --epochs="$EPOCHS" --batch="$BATCH" --optimizer=rmsprop --lr="$LR" --seed=1 \
+    --threads="$THREADS" --log="$OUT/$v.csv" --checkpoint="$OUT/$v.ckpt"
+done
+
+step "5. Report"
+$PY "$ROOT/scripts/demo_report.py" "$OUT" \
+  "as imported=$OUT/a-imported.csv" "dropout after ReLU6=$OUT/b-dropout.csv" \
+  "BN folded + re-inserted=$OUT/c-bn.csv" \
+  --rewrite-report "dropout after ReLU6=$OUT/b-dropout.report.txt" \
+  --rewrite-report "BN folded + re-inserted=$OUT/c-bn.report.txt" \
+  --title "netrewrite demo: MobileNetV2 (ImageNet backbone) fine-tuned on Fashion-MNIST" \
+  --command "DEMO=$MODE make demo  # $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "pictures of the rewrites: $OUT/b-dropout.svg $OUT/c-bn.svg"
+echo "demo finished: $OUT/report.md"

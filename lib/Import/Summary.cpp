@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
@@ -18,7 +19,14 @@ struct LayerRow {
   int typeRank = 100; ///< lower wins: the op that names the layer's kind
   std::string shape;
   int64_t params = 0;
+  /// Layers whose results this layer reads (the graph's edges).
+  std::vector<std::string> inputs;
+  /// Made or changed by a rewrite rule (its ops carry netrewrite.rules).
+  bool rewritten = false;
 };
+
+using LayerTable =
+    llvm::MapVector<std::string, LayerRow, llvm::StringMap<unsigned>>;
 
 std::string layerName(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
@@ -61,15 +69,10 @@ std::string shapeString(Type type) {
   return s + (tensor.getRank() == 1 ? ",)" : ")");
 }
 
-} // namespace
-
-void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
-  auto func = module.lookupSymbol<func::FuncOp>("forward");
-  if (!func) {
-    os << "(no @forward function)\n";
-    return;
-  }
-  llvm::MapVector<std::string, LayerRow, llvm::StringMap<unsigned>> rows;
+/// One row per layer of `func` (ops grouped by NameLoc), in program order.
+LayerTable collectLayers(func::FuncOp func) {
+  LayerTable rows;
+  llvm::DenseMap<Value, std::string> producer;
   // Inputs are layers too (Keras lists its InputLayers); importers name the
   // arguments with NameLocs.
   for (BlockArgument arg : func.getArguments()) {
@@ -80,11 +83,13 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     row.type = "input";
     row.typeRank = -1;
     row.shape = shapeString(arg.getType());
+    producer[arg] = name;
   }
   for (Operation &op : func.getBody().getOps()) {
     if (isa<func::ReturnOp>(op))
       continue;
-    LayerRow &row = rows[layerName(op.getLoc())];
+    std::string name = layerName(op.getLoc());
+    LayerRow &row = rows[name];
     if (auto c = dyn_cast<tosa::ConstOp>(op)) {
       auto type = cast<ShapedType>(c.getType());
       // Splats are the builder's scalars (zero points, epsilons), not weights.
@@ -95,6 +100,15 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     }
     if (op.getNumResults() == 0 || isa<tosa::ConstShapeOp>(op))
       continue;
+    for (Value operand : op.getOperands()) {
+      auto it = producer.find(operand);
+      if (it != producer.end() && it->second != name &&
+          !llvm::is_contained(row.inputs, it->second))
+        row.inputs.push_back(it->second);
+    }
+    for (Value result : op.getResults())
+      producer[result] = name;
+    row.rewritten |= op.hasAttr("netrewrite.rules");
     int rank = kindRank(&op);
     if (rank <= row.typeRank) {
       row.typeRank = rank;
@@ -102,6 +116,18 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
     }
     row.shape = shapeString(op.getResult(0).getType());
   }
+  return rows;
+}
+
+} // namespace
+
+void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
+  auto func = module.lookupSymbol<func::FuncOp>("forward");
+  if (!func) {
+    os << "(no @forward function)\n";
+    return;
+  }
+  LayerTable rows = collectLayers(func);
   const int w1 = 34, w2 = 22, w3 = 22;
   std::string rule(w1 + w2 + w3 + 12, '=');
   os << rule << "\n"
@@ -118,4 +144,36 @@ void netrewrite::printModelSummary(ModuleOp module, llvm::raw_ostream &os) {
        << llvm::left_justify(row.shape, w3 - 1) << " " << row.params << "\n";
   }
   os << rule << "\nTotal params: " << total << "\n";
+}
+
+void netrewrite::printLayerGraph(ModuleOp module, llvm::raw_ostream &os) {
+  os << "digraph layers {\n"
+     << "  rankdir=TB;\n"
+     << "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef2f7\", "
+        "fontname=\"Helvetica\", fontsize=10];\n";
+  auto func = module.lookupSymbol<func::FuncOp>("forward");
+  if (!func) {
+    os << "}\n";
+    return;
+  }
+  LayerTable rows = collectLayers(func);
+  auto quote = [](llvm::StringRef text) {
+    std::string q = "\"";
+    for (char c : text)
+      q += c == '"' ? std::string("\\\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (auto &[name, row] : rows) {
+    if (row.type.empty())
+      continue;
+    os << "  " << quote(name) << " [label=" << quote(name + "\\n" + row.type + " " + row.shape);
+    if (row.rewritten)
+      os << ", fillcolor=\"#ffb347\", penwidth=2";
+    os << "];\n";
+  }
+  for (auto &[name, row] : rows)
+    for (const std::string &from : row.inputs)
+      if (rows.count(from) && !rows.find(from)->second.type.empty())
+        os << "  " << quote(from) << " -> " << quote(name) << ";\n";
+  os << "}\n";
 }

@@ -75,7 +75,9 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " reconcile-unrealized-casts";
 
 llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel) {
-  return optLevel == 0 ? kCPUPipeline : kCPUFastPipeline;
+  if (optLevel == 0)
+    return kCPUPipeline;
+  return kCPUFastPipeline;
 }
 
 LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,

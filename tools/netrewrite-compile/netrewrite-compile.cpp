@@ -20,6 +20,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -37,6 +38,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -62,6 +64,18 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     functionName("function", cl::desc("The model's entry point"),
                  cl::init("forward"));
+
+static cl::opt<bool> train(
+    "train", cl::desc("Also build @train_step (weights become parameters, "
+                      "reverse-mode autodiff, optimizer) for the `train` "
+                      "subcommand; `eval --weights` then reads checkpoints"));
+static cl::opt<std::string> optimizer(
+    "optimizer",
+    cl::desc("With --train: sgd | momentum | nesterov | rmsprop | adam | adamw"),
+    cl::init("rmsprop"));
+static cl::list<std::string> freeze(
+    "freeze", cl::desc("With --train: layer-name glob whose weights stay "
+                       "fixed (repeatable)"));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
@@ -93,6 +107,72 @@ static llvm::Expected<std::string> modelSignature(func::FuncOp func) {
      << "x" << in.getDimSize(3) << "->" << out.getDimSize(0) << "x"
      << out.getDimSize(1);
   return s;
+}
+
+/// One function's entry in the manifest: every argument with its shape,
+/// name and kind (from the training transform's nr.* attributes), and every
+/// result's shape.
+static llvm::json::Object describeFunction(func::FuncOp func) {
+  auto shapeOf = [](Type t) {
+    llvm::json::Array dims;
+    if (auto tensor = dyn_cast<RankedTensorType>(t))
+      for (int64_t d : tensor.getShape())
+        dims.push_back(d);
+    return dims;
+  };
+  auto str = [&](DictionaryAttr attrs, StringRef key) -> std::string {
+    if (auto a = attrs ? attrs.getAs<StringAttr>(key) : StringAttr())
+      return a.str();
+    return "";
+  };
+  llvm::json::Array inputs, outputs;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    DictionaryAttr attrs = func.getArgAttrDict(i);
+    llvm::json::Object in{{"shape", shapeOf(func.getArgument(i).getType())}};
+    if (std::string name = str(attrs, "nr.param"); !name.empty()) {
+      std::string kind = str(attrs, "nr.kind");
+      in["name"] = name;
+      in["kind"] = kind.empty() ? "trainable" : kind;
+    } else if (std::string name = str(attrs, "nr.opt_state"); !name.empty()) {
+      in["name"] = name;
+      in["kind"] = "opt_state";
+    } else {
+      std::string io = str(attrs, "nr.io");
+      in["name"] = io.empty() ? "x" : io;
+      in["kind"] = "input";
+    }
+    inputs.push_back(std::move(in));
+  }
+  for (Type t : func.getResultTypes())
+    outputs.push_back(llvm::json::Object{{"shape", shapeOf(t)}});
+  return llvm::json::Object{{"inputs", std::move(inputs)},
+                            {"outputs", std::move(outputs)}};
+}
+
+/// `netrewrite_model_manifest`: what the runtime needs to size buffers and
+/// call the entry points (see docs/runtime.md). Read before lowering, which
+/// strips the nr.* attributes.
+static std::string modelManifest(ModuleOp module, func::FuncOp forward) {
+  llvm::json::Object functions;
+  for (StringRef name : {"forward", "train_step", "init_params"})
+    if (auto f = module.lookupSymbol<func::FuncOp>(name))
+      functions[name] = describeFunction(f);
+  auto in = cast<RankedTensorType>(forward.getFunctionType().getInputs().back());
+  auto out = cast<RankedTensorType>(forward.getFunctionType().getResult(0));
+  llvm::json::Array inputShape;
+  for (int64_t d : in.getShape())
+    inputShape.push_back(d);
+  llvm::json::Object manifest{{"functions", std::move(functions)},
+                              {"batch", in.getDimSize(0)},
+                              {"input_shape", std::move(inputShape)},
+                              {"num_classes", out.getDimSize(1)}};
+  if (auto step = module.lookupSymbol<func::FuncOp>("train_step"))
+    if (auto opt = step->getAttrOfType<StringAttr>("nr.optimizer"))
+      manifest["optimizer"] = opt.str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(manifest));
+  return text;
 }
 
 /// Runs `argv`, returning false (after printing why) on failure.
@@ -143,6 +223,24 @@ int main(int argc, char **argv) {
   if (!signature)
     return fail(inputFile + ": " + llvm::toString(signature.takeError()));
 
+  if (train) {
+    // Weights -> parameters, then @train_step by reverse-mode autodiff.
+    std::string freezeOpt;
+    for (const std::string &glob : freeze)
+      freezeOpt += (freezeOpt.empty() ? "" : ",") + glob;
+    std::string pipeline =
+        "netrewrite-extract-params{freeze=" + freezeOpt +
+        "}, netrewrite-build-train-step{optimizer=" + optimizer + "}";
+    PassManager trainPm(&context);
+    if (failed(parsePassPipeline(pipeline, trainPm)))
+      return fail("--optimizer=" + optimizer + " / --freeze: invalid options");
+    if (failed(trainPm.run(*module)))
+      return fail(inputFile + ": building @train_step failed (see the "
+                              "diagnostics above)");
+    func = module->lookupSymbol<func::FuncOp>(functionName);
+  }
+  std::string manifest = modelManifest(*module, func);
+
   PassManager pm(&context);
   if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel)))
     return fail("internal error: the CPU pipeline does not parse");
@@ -172,6 +270,11 @@ int main(int argc, char **argv) {
   new llvm::GlobalVariable(*llvmModule, sigInit->getType(), true,
                            llvm::GlobalValue::ExternalLinkage, sigInit,
                            "netrewrite_model_signature");
+  auto *manifestInit =
+      llvm::ConstantDataArray::getString(llvmContext, manifest, true);
+  new llvm::GlobalVariable(*llvmModule, manifestInit->getType(), true,
+                           llvm::GlobalValue::ExternalLinkage, manifestInit,
+                           "netrewrite_model_manifest");
 
   // The host CPU with all its features: AVX-512 where present, else AVX2.
   llvm::InitializeNativeTarget();

@@ -14,6 +14,12 @@ namespace netrewrite {
 /// the totals — what Keras users know from `model.summary()`.
 void printModelSummary(mlir::ModuleOp module, llvm::raw_ostream &os);
 
+/// Prints `@forward`'s layer graph in Graphviz DOT: one box per layer (name,
+/// type, output shape), an edge per data dependence between layers, and the
+/// layers that rewrite rules made or changed (ops marked `netrewrite.rules`)
+/// filled orange — the picture of a rewrite.
+void printLayerGraph(mlir::ModuleOp module, llvm::raw_ostream &os);
+
 } // namespace netrewrite
 
 #endif // NETREWRITE_IMPORT_SUMMARY_H
