@@ -6,6 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include "netrewrite/Runtime/Executable.h"
 
 extern "C" {
@@ -21,6 +26,23 @@ extern const char netrewrite_model_signature[] __attribute__((weak));
 }
 
 int main(int argc, char **argv) {
+  // A compiled @train_step keeps large stack frames (one function, thousands
+  // of loops), more than the usual 8 MiB soft limit. Raise the soft limit to
+  // 4 GiB (or the hard limit) and re-execute once, because the kernel lays
+  // out the main thread's stack room at exec time.
+  struct rlimit stack;
+  const rlim_t wanted = rlim_t(4) << 30;
+  if (!getenv("NETREWRITE_STACK_RAISED") && getrlimit(RLIMIT_STACK, &stack) == 0 &&
+      stack.rlim_cur != RLIM_INFINITY && stack.rlim_cur < wanted) {
+    stack.rlim_cur = stack.rlim_max == RLIM_INFINITY
+                         ? wanted
+                         : std::min<rlim_t>(wanted, stack.rlim_max);
+    if (setrlimit(RLIMIT_STACK, &stack) == 0) {
+      setenv("NETREWRITE_STACK_RAISED", "1", 1);
+      execv("/proc/self/exe", argv);
+      // exec failed: carry on with the limit as it is.
+    }
+  }
   netrewrite::runtime::ModelEntryPoints model;
   model.forward = reinterpret_cast<void *>(&_mlir_ciface_forward);
   model.trainStep = reinterpret_cast<void *>(&_mlir_ciface_train_step);

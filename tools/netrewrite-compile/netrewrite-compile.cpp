@@ -77,6 +77,14 @@ static cl::list<std::string> freeze(
     "freeze", cl::desc("With --train: layer-name glob whose weights stay "
                        "fixed (repeatable)"));
 
+static cl::opt<int> llvmOpt(
+    "llvm-opt",
+    cl::desc("LLVM IR optimisation level 0-3 after MLIR's lowering (default: "
+             "3, or 0 with --train: the scheduled MLIR code is already "
+             "vectorised, and LLVM's loop passes are super-linear in the "
+             "thousands of loops of one @train_step)"),
+    cl::init(-1));
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
   return 1;
@@ -292,14 +300,21 @@ int main(int argc, char **argv) {
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
       llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
       targetOptions, llvm::Reloc::PIC_, std::nullopt,
-      optLevel > 0 ? llvm::CodeGenOptLevel::Aggressive
-                   : llvm::CodeGenOptLevel::Default));
+      // A training step is one function with thousands of loops: greedy
+      // register allocation is super-linear there, the fast allocator not.
+      train ? llvm::CodeGenOptLevel::None
+            : optLevel > 0 ? llvm::CodeGenOptLevel::Aggressive
+                           : llvm::CodeGenOptLevel::Default));
   llvmModule->setTargetTriple(llvm::Triple(triple));
   llvmModule->setDataLayout(machine->createDataLayout());
-  auto optimize = makeOptimizingTransformer(optLevel > 0 ? 3 : 2, 0,
-                                            machine.get());
-  if (auto err = optimize(llvmModule.get()))
-    return fail("LLVM optimisation failed: " + llvm::toString(std::move(err)));
+  int irOpt = llvmOpt >= 0 ? std::min<int>(llvmOpt, 3)
+                           : (train ? 0 : (optLevel > 0 ? 3 : 2));
+  if (irOpt > 0) {
+    auto optimize = makeOptimizingTransformer(irOpt, 0, machine.get());
+    if (auto err = optimize(llvmModule.get()))
+      return fail("LLVM optimisation failed: " +
+                  llvm::toString(std::move(err)));
+  }
 
   if (emit == "llvm") {
     auto out = openOutputFile(outputFile, &error);
