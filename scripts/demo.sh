@@ -53,14 +53,14 @@ echo "(b) rules/insert-dropout.nrr:"; grep -v '^#' "$ROOT/rules/insert-dropout.n
   --rewrite-report > "$OUT/b-dropout.report.txt"
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
   --netrewrite-layer-graph=output="$OUT/b-dropout.svg" -o "$OUT/b-dropout.mlirbc"
-tail -1 "$OUT/b-dropout.report.txt"
+grep "^total:" "$OUT/b-dropout.report.txt"
 echo "(c) --fold-bn, then rules/insert-bn.nrr:"; grep -v '^#' "$ROOT/rules/insert-bn.nrr" | sed '/^$/d;s/^/      /'
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --fold-bn -o "$OUT/c-folded.mlirbc"
 "$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
   --rewrite-report > "$OUT/c-bn.report.txt"
 "$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
   --netrewrite-layer-graph=output="$OUT/c-bn.svg" -o "$OUT/c-bn.mlirbc"
-tail -1 "$OUT/c-bn.report.txt"
+grep "^total:" "$OUT/c-bn.report.txt"
 
 step "3. Native training executables (netrewrite-compile --train --optimizer=rmsprop)"
 for v in a-imported b-dropout c-bn; do
