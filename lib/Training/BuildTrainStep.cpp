@@ -13,6 +13,7 @@
 
 #include "netrewrite/Training/Passes.h"
 
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "llvm/ADT/StringSwitch.h"
 
 namespace netrewrite {
@@ -195,6 +196,17 @@ func::FuncOp BuildTrainStepPass::startFunction(
   if (Value z = logitsBeforeSoftmax(output))
     output = z;
   logits = map.lookup(output);
+  // The training form later replaces nr ops (a network may end in a
+  // BatchNorm behind its classifier): hold the logits through a reshape to
+  // their own shape, which survives that replacement and has a gradient.
+  if (Operation *def = logits.getDefiningOp();
+      def && isa<nr::NRDialect>(def->getDialect())) {
+    auto type = cast<RankedTensorType>(logits.getType());
+    ImplicitLocOpBuilder ib(forward.getLoc(), builder);
+    logits = tosa::ReshapeOp::create(
+        builder, forward.getLoc(), type, logits,
+        tosa::getTosaConstShape(ib, type.getShape()));
+  }
   hyper = func.getArguments().back();
   func::ReturnOp::create(builder, forward.getLoc(), ValueRange{});
 
