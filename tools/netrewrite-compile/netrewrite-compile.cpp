@@ -14,6 +14,7 @@
 
 #include "netrewrite/InitAll.h"
 #include "netrewrite/Pipelines/Pipelines.h"
+#include "netrewrite/Runner/LoadModule.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -216,14 +217,11 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  auto loaded = netrewrite::loadModule(inputFile, context, sourceMgr);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(*loaded);
   std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(inputFile + ": " + error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return fail(inputFile + ": could not parse the module");
   auto func = module->lookupSymbol<func::FuncOp>(functionName);
   if (!func || func.isExternal())
     return fail(inputFile + ": no function '@" + functionName + "' with a body");

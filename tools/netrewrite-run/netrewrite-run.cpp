@@ -9,12 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "netrewrite/InitAll.h"
+#include "netrewrite/Runner/LoadModule.h"
 #include "netrewrite/Runner/ModuleRunner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -119,14 +118,11 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  auto loaded = netrewrite::loadModule(inputFile, context, sourceMgr);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(*loaded);
   std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(inputFile + ": " + error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return fail(inputFile + ": could not parse the module");
 
   // Refuse a surplus --output before computing anything.
   if (auto func = module->lookupSymbol<func::FuncOp>(functionName))
