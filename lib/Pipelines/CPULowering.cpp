@@ -34,8 +34,8 @@ static constexpr llvm::StringLiteral kTensorToBuffers =
 static const std::string kCPUPipeline =
     kTensorToBuffers.str() +
     // Loops and the LLVM dialect.
-    ", func.func(convert-linalg-to-loops), math-expand-ops,"
-    " expand-strided-metadata, lower-affine,"
+    ", func.func(convert-linalg-to-loops), netrewrite-approximate-erf,"
+    " math-expand-ops, expand-strided-metadata, lower-affine,"
     " convert-scf-to-cf{allow-pattern-rollback=false},"
     " func.func(llvm-request-c-wrappers), convert-to-llvm,"
     " reconcile-unrealized-casts";
@@ -61,7 +61,8 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     "netrewrite-strip-param-attrs,"
     " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
     " tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
-    " tosa-to-linalg, tosa-to-arith, tosa-to-tensor, canonicalize),"
+    " tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
+    " netrewrite-approximate-erf, canonicalize),"
     " netrewrite-fold-weight-transposes,"
     " func.func(netrewrite-depthwise-to-hwc, linalg-fuse-elementwise-ops,"
     " linalg-fold-unit-extent-dims), canonicalize, cse,"

@@ -373,8 +373,8 @@ LogicalResult ONNXImporter::checkShape(size_t k, ArrayRef<int64_t> shape) {
 
 LogicalResult ONNXImporter::setLogical(size_t k, Value v) {
   ValueInfo info;
-  info.shape.assign(importer::TosaBuilder::shapeOf(v).begin(),
-                    importer::TosaBuilder::shapeOf(v).end());
+  info.shape.assign(TosaBuilder::shapeOf(v).begin(),
+                    TosaBuilder::shapeOf(v).end());
   info.logical = v;
   if (failed(checkShape(k, info.shape)))
     return failure();
@@ -383,7 +383,7 @@ LogicalResult ONNXImporter::setLogical(size_t k, Value v) {
 }
 
 LogicalResult ONNXImporter::setNHWC(size_t k, Value v) {
-  ArrayRef<int64_t> s = importer::TosaBuilder::shapeOf(v);
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(v);
   ValueInfo info;
   info.shape = {s[0], s[3], s[1], s[2]};
   info.nhwc = v;
@@ -588,7 +588,7 @@ OwningOpRef<ModuleOp> ONNXImporter::run() {
     SmallVector<int64_t> shape;
     for (const auto &dim : input.type().tensor_type().shape().dim())
       shape.push_back(dim.dim_value());
-    argTypes.push_back(importer::TosaBuilder::f32(shape, ctx));
+    argTypes.push_back(TosaBuilder::f32(shape, ctx));
     args.push_back(&input);
   }
   opBuilder.setInsertionPointToEnd(module->getBody());
