@@ -4,10 +4,11 @@
   layer_profile.py MODEL.onnx --batch B [--threads 1] [--seconds 1] [--out DIR]
                    [--build build] [--top N]
 
-Every distinct Conv (with the Relu / Clip right behind it, as both runtimes
-fuse it) and Gemm / MatMul configuration of MODEL.onnx becomes a one-layer
-ONNX model with random weights; each is imported and compiled with
-netrewrite-compile -O3 and timed against onnxruntime-node with the same
+Every distinct Conv configuration of MODEL.onnx (with the Relu / Clip right
+behind it, as both runtimes fuse it) becomes a one-layer model with random
+weights, twice: ONNX (NCHW, as in the model) for onnxruntime-node, and TOSA
+on NHWC data for netrewrite-compile -O3 (as the layer sits inside an imported
+model: no layout transposes at its edges). Both are timed with the same
 thread count. Prints, per configuration, the count in the model, ms per call
 for both, and the share of the model's total each accounts for, sorted by the
 time we lose (best of three alternating runs each). The sum over layers leaves out element-wise ops (residual
@@ -51,7 +52,7 @@ def layers(path, batch):
             consumers.setdefault(i, []).append(n)
     found = {}
     for n in m.graph.node:
-        if n.op_type not in ("Conv", "Gemm", "MatMul"):
+        if n.op_type != "Conv":
             continue
         if n.input[0] not in shapes or n.input[1] not in inits or len(shapes[n.input[0]]) != 4:
             continue  # the executables take image batches: dense layers are left out
@@ -67,8 +68,72 @@ def layers(path, batch):
     return list(found.values())
 
 
+def t(*s):
+    return "tensor<%sxf32>" % "x".join(str(d) for d in s)
+
+
+def tosa_layer(L, w_oihw, b, path):
+    """The same layer as TOSA on NHWC data (as it sits inside an imported
+    model), so our timing has no layout transposes at its edges: a one-layer
+    ONNX model would make the importer wrap it in NCHW<->NHWC transposes that
+    cost more than a cheap layer itself. Returns the NHWC input shape."""
+    at = {a.name: helper.get_attribute_value(a) for a in L["node"].attribute}
+    N, C, H, W = L["in"]
+    _, F, OH, OW = L["out"]
+    kh, kw = w_oihw.shape[2:]
+    sh, sw = at.get("strides", [1, 1])
+    pt, pl = at.get("pads", [0, 0, 0, 0])[:2]
+    if at.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+        pt = max((OH - 1) * sh + kh - H, 0) // 2
+        pl = max((OW - 1) * sw + kw - W, 0) // 2
+    # TOSA wants (H - 1 + pads - (k - 1)) divisible by the stride: trim the
+    # bottom/right padding the last output row/column never reads.
+    pb, pr = (OH - 1) * sh + kh - H - pt, (OW - 1) * sw + kw - W - pl
+    # A negative one means rows/columns no output reads (a strided 1x1
+    # conv): leave them out of the input (the importer slices them off).
+    if pb < 0:
+        H, pb = H + pb, 0
+    if pr < 0:
+        W, pr = W + pr, 0
+    group = at.get("group", 1)
+    if group == 1:
+        wt, op = w_oihw.transpose(0, 2, 3, 1), "tosa.conv2d"            # OHWI
+    elif group == C and w_oihw.shape[1] == 1:
+        wt, op = w_oihw.reshape(C, F // C, kh, kw).transpose(2, 3, 0, 1), "tosa.depthwise_conv2d"  # HWCM
+    else:
+        return None
+    bias = b if b is not None else np.zeros(F, np.float32)
+    act = {"Relu": "\n  %y = tosa.clamp %y0 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (T) -> T",
+           "Clip": "\n  %y = tosa.clamp %y0 {min_val = 0.0 : f32, max_val = 6.0 : f32} : (T) -> T",
+           None: ""}[L["act"]].replace("T", t(N, OH, OW, F))
+    K = OH * OW * F
+
+    def blob(a):
+        return "0x04000000" + np.ascontiguousarray(a).astype("<f4").tobytes().hex().upper()
+    text = f"""func.func @forward(%x: {t(N, H, W, C)}) -> {t(N, K)} {{
+  %z = "tosa.const"() {{values = dense<0.0> : tensor<1xf32>}} : () -> tensor<1xf32>
+  %w = "tosa.const"() {{values = dense_resource<w> : {t(*wt.shape)}}} : () -> {t(*wt.shape)}
+  %b = "tosa.const"() {{values = dense_resource<b> : {t(F)}}} : () -> {t(F)}
+  {"%y0" if act else "%y"} = {op} %x, %w, %b, %z, %z {{acc_type = f32, pad = array<i64: {pt}, {pb}, {pl}, {pr}>, stride = array<i64: {sh}, {sw}>, dilation = array<i64: 1, 1>}} : ({t(N, H, W, C)}, {t(*wt.shape)}, {t(F)}, tensor<1xf32>, tensor<1xf32>) -> {t(N, OH, OW, F)}{act}
+  %s = tosa.const_shape {{values = dense<[{N}, {K}]> : tensor<2xindex>}} : () -> !tosa.shape<2>
+  %o = tosa.reshape %y, %s : ({t(N, OH, OW, F)}, !tosa.shape<2>) -> {t(N, K)}
+  return %o : {t(N, K)}
+}}
+{{-#
+  dialect_resources: {{
+    builtin: {{
+      w: "{blob(wt)}",
+      b: "{blob(bias)}"
+    }}
+  }}
+#-}}
+"""
+    open(path, "w").write(text)
+    return [N, H, W, C]
+
+
 def one_layer(L, path):
-    """The layer alone, NCHW in and out like the model (NHWC inside ours)."""
+    """The layer alone for onnxruntime (NCHW, like the model)."""
     r = np.random.default_rng(0)
     n = L["node"]
     nodes = [helper.make_node(n.op_type, ["x", "w"] + (["b"] if len(n.input) > 2 else []),
@@ -95,6 +160,9 @@ def one_layer(L, path):
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 7
     onnx.save(model, path)
+    w = numpy_helper.to_array(inits[0])
+    b = numpy_helper.to_array(inits[1]) if len(n.input) > 2 else None
+    return w, b
 
 
 def describe(L):
@@ -130,10 +198,11 @@ def main():
     rows = []
     for i, L in enumerate(layers(a.model, a.batch)):
         path = os.path.join(out, "l%d.onnx" % i)
-        one_layer(L, path)
-        mlir, exe = path[:-5] + ".mlirbc", path[:-5] + ".exe"
-        run([os.path.join(a.build, "bin", "netrewrite-import"), path,
-             "--input-shape=" + "x".join(map(str, L["in"])), "-o", mlir])
+        w, b = one_layer(L, path)
+        mlir, exe = path[:-5] + ".mlir", path[:-5] + ".exe"
+        if L["node"].op_type != "Conv" or tosa_layer(L, w, b, mlir) is None:
+            print("skipped (not a plain or depthwise conv): " + describe(L))
+            continue
         run([os.path.join(a.build, "bin", "netrewrite-compile"), mlir, "--target=cpu", "-O3", "-o", exe])
         probe = json.loads(run([exe, "bench", "--threads=%d" % a.threads, "--iterations=1", "--json"]))
         iters = max(5, int(a.seconds * 1000 / max(probe["ms_per_batch"], 1e-3)))
