@@ -172,8 +172,11 @@ def keras_onnx(model_json, out):
         val[name] = y
         layout.setdefault(name, layout[srcs[0]] if srcs else "nchw")
     (last, _, _), = cfg["output_layers"]
-    assert layout[last] == "flat"
-    outs = [helper.make_tensor_value_info(val[last], TensorProto.FLOAT, ["batch", None])]
+    if layout[last] == "flat":
+        outs = [helper.make_tensor_value_info(val[last], TensorProto.FLOAT, ["batch", None])]
+    else:  # a model cut inside the backbone: NHWC out, like Keras
+        y = node("Transpose", [val[last]], last + "/nhwc", perm=[0, 2, 3, 1])
+        outs = [helper.make_tensor_value_info(y, TensorProto.FLOAT, ["batch", None, None, None])]
     g = helper.make_graph(nodes, os.path.basename(os.path.dirname(model_json)), [inp], outs, inits)
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 7
