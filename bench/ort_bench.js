@@ -1,6 +1,6 @@
 // Times one ONNX model in onnxruntime-node.
 //   node ort_bench.js MODEL.onnx SHAPE(e.g. 32x224x224x3) THREADS SECONDS [IN.bin OUT.bin]
-// Prints {"ms_per_batch": median, "runs": n}. With IN.bin/OUT.bin it runs
+// Prints {"ms_per_batch": median, "runs": n, "cpu_ms_per_batch": mean}. With IN.bin/OUT.bin it runs
 // the model once on IN.bin's float32 data and writes the output's float32
 // data to OUT.bin (for the correctness comparison).
 const path = require("path");
@@ -42,13 +42,20 @@ async function main() {
     return;
   }
   const times = [];
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (times.length < 3 || (Number(process.hrtime.bigint() - start) / 1e9 < Number(seconds) && times.length < 10000)) {
     const t0 = process.hrtime.bigint();
     out = await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  // CPU time of the process (all its threads) per batch, like the rusage
+  // figure bench/run.py takes for our executables: steadier than wall
+  // clock on a shared machine.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / times.length;
   times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ ms_per_batch: times[Math.floor(times.length / 2)], runs: times.length }));
+  console.log(JSON.stringify({ ms_per_batch: times[Math.floor(times.length / 2)], runs: times.length,
+                               cpu_ms_per_batch: cpuMs }));
 }
 main().catch((e) => { console.error("error: " + e.message); process.exit(1); });

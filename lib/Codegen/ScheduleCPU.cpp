@@ -260,8 +260,13 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
       f = 32;
     }
     bool window = ranges[4] * ranges[5] > 1;
+    // With few input channels (an RGB stem: 3) a kernel column is only c
+    // multiply-adds per accumulator load and store; keep the kernel width
+    // inside the 1-D convolution so the accumulators stay in registers for
+    // kw * c of them (ResNet18's 7x7/2 stem: see docs/benchmarks.md).
+    int64_t kw = window && ranges[6] < 16 ? 0 : 1;
     s.forSizes = {0, 0, ow, tileFor(ranges[3], f, 16), 1,
-                  1, tileFor(ranges[6], window ? 64 : 32)};
+                  kw, tileFor(ranges[6], window ? 64 : 32)};
     s.decompose = true;
     s.fuseInitOperand = 2;
     s.fusedTile = tileFor(ranges[2], 8);

@@ -231,8 +231,11 @@ void cli::checkBatch(const Options &opts, const Model &model) {
     fail("--batch=" + std::to_string(b) +
          ": this executable was compiled for batch " +
          std::to_string(model.batch()) +
-         " (the batch size is static); recompile with netrewrite-compile "
-         "--batch=" + std::to_string(b));
+         " (the batch size is static); import the model again with "
+         "netrewrite-import --input-shape=" +
+         std::to_string(b) + "x" + std::to_string(model.height()) + "x" +
+         std::to_string(model.width()) + "x" +
+         std::to_string(model.channels()) + " and compile that");
 }
 
 ModelState cli::loadWeights(const Options &opts, const Model &model) {
