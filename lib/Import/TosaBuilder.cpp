@@ -43,6 +43,12 @@ Value TosaBuilder::weight(StringRef what, ArrayRef<int64_t> shape,
   return tosa::ConstOp::create(b, currentLoc, type, attr);
 }
 
+void TosaBuilder::tagSource(Value constant, const WeightSource &source) {
+  if (recordSources)
+    constant.getDefiningOp()->setAttr(WeightSource::kAttrName,
+                                      source.toAttr(b.getContext()));
+}
+
 Value TosaBuilder::splat(float value, ArrayRef<int64_t> shape) {
   auto type = f32(shape, b.getContext());
   return tosa::ConstOp::create(b, currentLoc, type,

@@ -15,6 +15,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
+#include "netrewrite/Import/WeightSource.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 #include <array>
@@ -49,6 +51,11 @@ public:
   mlir::Value splat(float value, llvm::ArrayRef<int64_t> shape);
   /// A small inline constant with explicit values.
   mlir::Value dense(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
+  /// With ImportOptions::recordWeightSources: every weight constant tagged
+  /// by tagSource carries `nr.source` (WeightSource.h).
+  void setRecordWeightSources(bool on) { recordSources = on; }
+  bool recordsWeightSources() const { return recordSources; }
+  void tagSource(mlir::Value constant, const WeightSource &source);
 
   // ----- Convolutions and dense ----------------------------------------------
   /// x: NHWC, w: OHWI, bias: [O] or null (zeros).
@@ -178,6 +185,7 @@ private:
   mlir::OpBuilder &b;
   mlir::Location currentLoc = b.getUnknownLoc();
   std::string currentLayer;
+  bool recordSources = false;
 };
 
 } // namespace netrewrite::importer

@@ -1,0 +1,87 @@
+//===- Export.h - Trained weights back into the source model ----*- C++ -*-===//
+//
+// netrewrite-export writes a training run's weights (a checkpoint or the
+// executable's `export` directory) into a copy of the model they started
+// from: the same ONNX graph with new initializers, the same TFJS model.json
+// with a new weight shard, the same Keras .h5 with new datasets.
+//
+// How a trained tensor finds its place: the source model is imported again
+// with ImportOptions::recordWeightSources, so every weight constant carries
+// `nr.source` (source tensor + the layout steps the importer applied), and
+// --netrewrite-extract-params names the constants exactly as it named them
+// for training (`<layer>/<role>`). Inverting the recorded steps turns a
+// trained NHWC/OHWI/HWCM tensor back into the source's own layout. No layout
+// is restated here: the importer is the single definition of each mapping.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NETREWRITE_EXPORT_EXPORT_H
+#define NETREWRITE_EXPORT_EXPORT_H
+
+#include "netrewrite/Import/Import.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace netrewrite::exporter {
+
+/// A trained tensor as the runtime names it (`conv1/kernel`, kind
+/// trainable/frozen/state).
+struct Tensor {
+  std::string name, kind;
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+/// A source model opened to have some of its float tensors replaced. Keys
+/// are WeightSource::tensor (ONNX initializer / Constant output name, TFJS
+/// manifest name, HDF5 dataset path). Errors are one line, no file name.
+class SourceModel {
+public:
+  virtual ~SourceModel();
+  /// The stored values as float32 and the stored shape.
+  virtual bool read(const std::string &key, std::vector<int64_t> &shape,
+                    std::vector<float> &data, std::string &error) = 0;
+  /// Replaces the values (same shape), kept in the tensor's stored dtype
+  /// where that is float32/float64 (ONNX, HDF5) or as float32 (TFJS).
+  virtual bool replace(const std::string &key, const std::vector<float> &data,
+                       std::string &error) = 0;
+  /// Writes the whole model to `out` atomically: every file goes to a
+  /// temporary name and is renamed into place once complete.
+  virtual bool save(const std::string &out, std::string &error) = 0;
+};
+
+std::unique_ptr<SourceModel> openONNX(const std::string &path,
+                                      std::string &error);
+std::unique_ptr<SourceModel> openTFJS(const std::string &path,
+                                      std::string &error);
+std::unique_ptr<SourceModel> openKerasH5(const std::string &path,
+                                         std::string &error);
+
+/// What an export did, for the tool's summary line.
+struct Summary {
+  size_t replaced = 0;   ///< source tensors written with trained values
+  size_t parameters = 0; ///< trained tensors used
+  size_t unchanged = 0;  ///< parameters without a source tensor, unchanged
+};
+
+/// The whole export. Import diagnostics go to the context's handler; every
+/// other failure is one message in `error` (without the "error: " prefix).
+bool exportWeights(ModelFormat format, const std::string &sourcePath,
+                   const std::vector<Tensor> &trained,
+                   const std::string &outPath, const ImportOptions &options,
+                   mlir::MLIRContext *context, Summary &summary,
+                   std::string &error);
+
+/// Writes `contents` to `path` via a temporary file in the same directory,
+/// fsync and rename.
+bool writeFileAtomic(const std::string &path, const std::string &contents,
+                     std::string &error);
+
+} // namespace netrewrite::exporter
+
+#endif // NETREWRITE_EXPORT_EXPORT_H

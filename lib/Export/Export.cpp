@@ -1,0 +1,341 @@
+//===- Export.cpp - Trained weights back into the source model ------------===//
+//
+// Re-imports the source model with weight provenance, names its weights as
+// --netrewrite-extract-params named them for training, matches those names
+// with the trained tensors, inverts the importer's layout steps and hands
+// the results to the format's writer. Every mismatch between checkpoint and
+// source is collected and reported in one message that names the tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Export/Export.h"
+#include "netrewrite/Import/WeightSource.h"
+#include "netrewrite/Training/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <numeric>
+#include <unistd.h>
+
+using namespace mlir;
+using namespace netrewrite;
+using namespace netrewrite::exporter;
+
+SourceModel::~SourceModel() = default;
+
+namespace {
+
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [k, d] : llvm::enumerate(shape))
+    s += (k ? "x" : "") + std::to_string(d);
+  return s + "]";
+}
+
+/// "a, b, c and 4 more".
+std::string nameList(const std::vector<std::string> &names) {
+  std::string s;
+  size_t shown = std::min<size_t>(names.size(), 8);
+  for (size_t k = 0; k < shown; ++k)
+    s += (k ? ", '" : "'") + names[k] + "'";
+  if (names.size() > shown)
+    s += " and " + std::to_string(names.size() - shown) + " more";
+  return s;
+}
+
+/// A constant's float values (inline dense or a dense_resource blob).
+bool constValues(tosa::ConstOp c, std::vector<float> &out) {
+  Attribute a = c.getValues();
+  if (auto dense = dyn_cast<DenseElementsAttr>(a)) {
+    if (!isa<FloatType>(dense.getElementType()))
+      return false;
+    for (APFloat v : dense.getValues<APFloat>())
+      out.push_back(v.convertToFloat());
+    return true;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(a)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return false;
+    ArrayRef<char> bytes = blob->getData();
+    out.resize(bytes.size() / sizeof(float));
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+    return true;
+  }
+  return false;
+}
+
+/// One parameter of the re-imported source, as training named it.
+struct Param {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> init;
+  std::optional<WeightSource> source;
+};
+
+bool sameBits(ArrayRef<float> a, ArrayRef<float> b) {
+  return a.size() == b.size() &&
+         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+bool nearlyEqual(ArrayRef<float> a, ArrayRef<float> b, double rtol) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (std::fabs(double(a[k]) - double(b[k])) >
+        rtol * std::max(std::fabs(double(a[k])), std::fabs(double(b[k]))) +
+            1e-30)
+      return false;
+  return true;
+}
+
+} // namespace
+
+bool exporter::writeFileAtomic(const std::string &path,
+                               const std::string &contents,
+                               std::string &error) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    error = path + ": cannot write: " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      error = path + ": cannot write: " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return false;
+    }
+    done += size_t(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    error = path + ": cannot write: " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = path + ": cannot rename into place: " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
+                             const std::vector<Tensor> &trained,
+                             const std::string &outPath,
+                             const ImportOptions &options, MLIRContext *ctx,
+                             Summary &summary, std::string &error) {
+  // The writer first: an unreadable source fails before anything else.
+  std::unique_ptr<SourceModel> source;
+  std::string openError;
+  switch (format) {
+  case ModelFormat::ONNX:
+    source = openONNX(sourcePath, openError);
+    break;
+  case ModelFormat::TFJS:
+    source = openTFJS(sourcePath, openError);
+    break;
+  case ModelFormat::KerasH5:
+    source = openKerasH5(sourcePath, openError);
+    break;
+  case ModelFormat::Keras3:
+    error = sourcePath + ": writing Keras 3 .keras archives is not supported; "
+                         "export into the model's TFJS or .h5 form";
+    return false;
+  case ModelFormat::Unknown:
+    error = sourcePath + ": unknown model format (expected .onnx, a TFJS "
+                         "model.json or a Keras .h5; or pass --format)";
+    return false;
+  }
+  if (!source) {
+    error = sourcePath + ": " + openError;
+    return false;
+  }
+
+  // Re-import with provenance and name the weights as training did.
+  ImportOptions recording = options;
+  recording.recordWeightSources = true;
+  OwningOpRef<ModuleOp> module =
+      format == ModelFormat::ONNX
+          ? importONNX(sourcePath, recording, ctx)
+          : importKeras(sourcePath, format, recording, ctx);
+  if (!module) {
+    error = sourcePath + ": the importer cannot read the source model (see "
+                         "the diagnostics above)";
+    return false;
+  }
+  PassManager pm(ctx);
+  pm.addPass(createExtractParams());
+  if (failed(pm.run(*module))) {
+    error = sourcePath + ": naming the source model's weights failed (see "
+                         "the diagnostics above)";
+    return false;
+  }
+  auto init = module->lookupSymbol<func::FuncOp>("init_params");
+  if (!init) {
+    error = sourcePath + ": the source model has no weights";
+    return false;
+  }
+  std::vector<Param> params;
+  auto ret = cast<func::ReturnOp>(init.getBody().front().getTerminator());
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    Param p;
+    if (auto name = init.getResultAttrOfType<StringAttr>(i, "nr.param"))
+      p.name = name.str();
+    auto c = value.getDefiningOp<tosa::ConstOp>();
+    if (!c || !constValues(c, p.init)) {
+      error = "internal error: the value of source parameter '" + p.name +
+              "' cannot be read";
+      return false;
+    }
+    auto type = cast<RankedTensorType>(c.getType());
+    p.shape.assign(type.getShape().begin(), type.getShape().end());
+    if (Attribute attr = c->getAttr(WeightSource::kAttrName)) {
+      FailureOr<WeightSource> ws = WeightSource::fromAttr(attr);
+      if (failed(ws)) {
+        error = "internal error: malformed nr.source on '" + p.name + "'";
+        return false;
+      }
+      p.source = *ws;
+    }
+    params.push_back(std::move(p));
+  }
+
+  // Match names and shapes; collect every misfit before reporting.
+  llvm::StringMap<const Tensor *> byName;
+  for (const Tensor &t : trained)
+    if (t.kind != "opt_state")
+      byName[t.name] = &t;
+  llvm::StringMap<bool> used;
+  std::vector<std::string> missing, noPlace, changedNoSource;
+  struct Update {
+    std::vector<float> data;
+    std::string param;
+  };
+  std::map<std::string, Update> updates; // ordered: deterministic output
+  for (const Param &p : params) {
+    auto it = byName.find(p.name);
+    if (it == byName.end()) {
+      missing.push_back(p.name);
+      continue;
+    }
+    const Tensor &t = *it->second;
+    used[p.name] = true;
+    if (t.shape != p.shape) {
+      error = "tensor '" + p.name + "' has shape " + shapeStr(t.shape) +
+              " in the trained weights but " + shapeStr(p.shape) + " in " +
+              sourcePath + " (weights of another model?)";
+      return false;
+    }
+    if (t.data.size() != size_t(std::max<int64_t>(
+                             1, std::accumulate(p.shape.begin(), p.shape.end(),
+                                                int64_t(1),
+                                                std::multiplies<int64_t>())))) {
+      error = "tensor '" + p.name + "' holds " +
+              std::to_string(t.data.size()) + " values for shape " +
+              shapeStr(p.shape);
+      return false;
+    }
+    if (!p.source) {
+      // A constant the importer made up (Keras BN without `scale`, a
+      // folded expression): fine while training left it alone.
+      if (sameBits(t.data, p.init))
+        ++summary.unchanged;
+      else
+        changedNoSource.push_back(p.name);
+      continue;
+    }
+    const WeightSource &ws = *p.source;
+    // Check the recorded steps against the stored tensor: applying them to
+    // the source must give exactly what the importer built.
+    std::vector<int64_t> storedShape;
+    std::vector<float> stored;
+    std::string readError;
+    if (!source->read(ws.tensor, storedShape, stored, readError)) {
+      error = sourcePath + ": " + readError;
+      return false;
+    }
+    bool scaled = llvm::any_of(ws.steps, [](const WeightSource::Step &s) {
+      return s.kind == WeightSource::Step::Scale;
+    });
+    std::vector<float> rebuilt = ws.apply(stored);
+    if (storedShape != ws.shape ||
+        !(scaled ? nearlyEqual(rebuilt, p.init, 1e-6) : sameBits(rebuilt, p.init))) {
+      error = "internal error: the recorded layout of source tensor '" +
+              ws.tensor + "' does not reproduce parameter '" + p.name + "'";
+      return false;
+    }
+    std::vector<float> back = ws.invert(t.data);
+    auto [slot, fresh] = updates.try_emplace(ws.tensor, Update{back, p.name});
+    if (!fresh && !sameBits(slot->second.data, back)) {
+      error = "parameters '" + slot->second.param + "' and '" + p.name +
+              "' both come from source tensor '" + ws.tensor +
+              "' but were trained to different values; the source model "
+              "can hold only one (freeze one of them, or train with the "
+              "weight shared)";
+      return false;
+    }
+    ++summary.parameters;
+  }
+  for (const Tensor &t : trained)
+    if (t.kind != "opt_state" && !used.count(t.name))
+      noPlace.push_back(t.name);
+
+  if (!noPlace.empty() || !missing.empty() || !changedNoSource.empty()) {
+    std::string msg = "the trained weights do not fit " + sourcePath + ":";
+    if (!noPlace.empty())
+      msg += " " + std::to_string(noPlace.size()) +
+             " trained tensor(s) have no place in the source model (" +
+             nameList(noPlace) +
+             "; layers added by a rewrite such as --insert-bn cannot be "
+             "written back: export the rewritten model's weights with the "
+             "executable's `export` subcommand instead);";
+    if (!missing.empty())
+      msg += " " + std::to_string(missing.size()) +
+             " weight(s) of the source model are missing from the trained "
+             "weights (" +
+             nameList(missing) +
+             "; weights of another model, or a rewrite such as --fold-bn "
+             "removed them);";
+    if (!changedNoSource.empty())
+      msg += " " + std::to_string(changedNoSource.size()) +
+             " trained tensor(s) were made up by the importer and have no "
+             "tensor in the source model, but training changed them (" +
+             nameList(changedNoSource) + "; freeze them with --freeze);";
+    msg.pop_back();
+    error = msg;
+    return false;
+  }
+
+  for (auto &[key, update] : updates) {
+    std::string replaceError;
+    if (!source->replace(key, update.data, replaceError)) {
+      error = sourcePath + ": " + replaceError;
+      return false;
+    }
+  }
+  summary.replaced = updates.size();
+  std::string saveError;
+  if (!source->save(outPath, saveError)) {
+    error = saveError;
+    return false;
+  }
+  return true;
+}
