@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <unistd.h>

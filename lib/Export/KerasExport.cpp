@@ -67,6 +67,16 @@ class TFJSSource : public SourceModel {
 
 public:
   bool load(const std::string &path, std::string &error) {
+    try {
+      return loadImpl(path, error);
+    } catch (const json::exception &e) {
+      // A value of the wrong JSON type somewhere in the manifest.
+      error = std::string("malformed weightsManifest: ") + e.what();
+      return false;
+    }
+  }
+
+  bool loadImpl(const std::string &path, std::string &error) {
     std::string text;
     if (!readFile(path, text, error))
       return false;
@@ -293,7 +303,7 @@ public:
     return true;
   }
 
-  bool save(const std::string &out, std::string &error) {
+  bool save(const std::string &out, std::string &error) override {
     std::string tmp = out + ".tmp." + std::to_string(::getpid());
     if (std::error_code ec = llvm::sys::fs::copy_file(path, tmp)) {
       error = out + ": cannot write: " + ec.message();

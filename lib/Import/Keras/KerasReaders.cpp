@@ -273,7 +273,7 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
       }
       offset += count * width;
       if (dtype == "float32")
-        array.source = WeightSource(name, array.shape);
+        array.source = netrewrite::WeightSource(name, array.shape);
       auto [layer, shortName] = splitWeightName(name);
       model.weights[layer].push_back({shortName, std::move(array)});
     }
@@ -386,7 +386,7 @@ static bool readLegacyWeights(const H5::Group &weightsGroup,
                     "layer '" + layer + "' lists weight '" + name +
                         "' but the file lacks it");
       Array array = readDataset(group.openDataSet(name));
-      array.source = WeightSource(prefix + layer + "/" + name, array.shape);
+      array.source = netrewrite::WeightSource(prefix + layer + "/" + name, array.shape);
       weights.push_back({splitWeightName(name).second, std::move(array)});
     }
   }
@@ -464,7 +464,7 @@ static bool readKeras3Weights(const std::string &image, StringRef path,
                       "model.weights.h5: layers/" + key + "/vars lacks '" +
                           index + "'");
         Array array = readDataset(vars.openDataSet(index));
-        array.source = WeightSource("layers/" + key + "/vars/" + index,
+        array.source = netrewrite::WeightSource("layers/" + key + "/vars/" + index,
                                     array.shape);
         weights.push_back({index, std::move(array)});
       }
