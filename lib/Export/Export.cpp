@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "netrewrite/Export/Export.h"
+#include "netrewrite/Dialect/NR/NR.h"
 #include "netrewrite/Import/WeightSource.h"
 #include "netrewrite/Training/Passes.h"
 
@@ -99,6 +100,77 @@ bool nearlyEqual(ArrayRef<float> a, ArrayRef<float> b, double rtol) {
             1e-30)
       return false;
   return true;
+}
+
+/// The name a @forward argument carries, or "" (not a parameter).
+std::string paramOf(Value v) {
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg)
+    return "";
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!func)
+    return "";
+  auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "nr.param");
+  return name ? name.str() : "";
+}
+
+/// A bias the importer made up (zeros for a conv the source gives no bias:
+/// Keras use_bias=False, an ONNX Conv without B, the depthwise half of a
+/// SeparableConv2D) that training moved by `delta`. When the conv feeds
+/// exactly one layer that can absorb the shift, move it there:
+///  * nr.batch_norm: BN(x + d) = BN'(x) with moving_mean' = moving_mean - d
+///    (inference form; in training form the batch mean cancels d anyway);
+///  * a 1x1 unpadded conv2d (SeparableConv2D's pointwise half):
+///    conv(x + d) = conv(x) + W.d, added to that conv's bias.
+/// Returns the parameter changed, or "" when the shift has no such home.
+std::string foldBiasShift(func::FuncOp forward, const std::string &name,
+                          ArrayRef<float> delta,
+                          std::map<std::string, std::vector<float>> &values) {
+  for (BlockArgument arg : forward.getArguments()) {
+    if (paramOf(arg) != name || !arg.hasOneUse())
+      continue;
+    OpOperand &use = *arg.use_begin();
+    Operation *conv = use.getOwner();
+    if (use.getOperandNumber() != 2 ||
+        !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::TransposeConv2DOp>(
+            conv) ||
+        !conv->getResult(0).hasOneUse())
+      return "";
+    OpOperand &next = *conv->getResult(0).use_begin();
+    Operation *user = next.getOwner();
+    if (isa<nr::BatchNormOp>(user) && next.getOperandNumber() == 0) {
+      std::string mean = paramOf(user->getOperand(3));
+      auto it = values.find(mean);
+      if (mean.empty() || it == values.end() || it->second.size() != delta.size())
+        return "";
+      for (size_t c = 0; c < delta.size(); ++c)
+        it->second[c] -= delta[c];
+      return mean;
+    }
+    auto pointwise = dyn_cast<tosa::Conv2DOp>(user);
+    if (pointwise && next.getOperandNumber() == 0 &&
+        llvm::all_of(pointwise.getPad(), [](int64_t p) { return p == 0; })) {
+      std::string kernel = paramOf(pointwise.getWeight());
+      std::string bias = paramOf(pointwise.getBias());
+      auto w = values.find(kernel), b = values.find(bias);
+      auto wType = cast<RankedTensorType>(pointwise.getWeight().getType());
+      if (kernel.empty() || bias.empty() || w == values.end() ||
+          b == values.end() || wType.getDimSize(1) != 1 ||
+          wType.getDimSize(2) != 1 ||
+          wType.getDimSize(3) != int64_t(delta.size()))
+        return "";
+      int64_t outs = wType.getDimSize(0), ins = wType.getDimSize(3);
+      for (int64_t o = 0; o < outs; ++o) {
+        double sum = 0;
+        for (int64_t c = 0; c < ins; ++c)
+          sum += double(w->second[o * ins + c]) * double(delta[c]);
+        b->second[o] = float(double(b->second[o]) + sum);
+      }
+      return bias;
+    }
+    return "";
+  }
+  return "";
 }
 
 } // namespace
@@ -224,8 +296,28 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
   for (const Tensor &t : trained)
     if (t.kind != "opt_state")
       byName[t.name] = &t;
+  // The values to export; importer-made biases that training moved are
+  // folded into the layer behind them first (foldBiasShift).
+  std::map<std::string, std::vector<float>> values;
+  for (const Tensor &t : trained)
+    if (t.kind != "opt_state")
+      values[t.name] = t.data;
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  for (const Param &p : params) {
+    auto it = values.find(p.name);
+    if (p.source || it == values.end() || it->second.size() != p.init.size() ||
+        sameBits(it->second, p.init))
+      continue;
+    std::vector<float> delta(p.init.size());
+    for (size_t k = 0; k < delta.size(); ++k)
+      delta[k] = it->second[k] - p.init[k];
+    if (forward && !foldBiasShift(forward, p.name, delta, values).empty()) {
+      it->second = p.init;
+      ++summary.folded;
+    }
+  }
   llvm::StringMap<bool> used;
-  std::vector<std::string> missing, noPlace, changedNoSource;
+  std::vector<std::string> missing, noPlace, changedNoSource, misshapen;
   struct Update {
     std::vector<float> data;
     std::string param;
@@ -240,10 +332,10 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     const Tensor &t = *it->second;
     used[p.name] = true;
     if (t.shape != p.shape) {
-      error = "tensor '" + p.name + "' has shape " + shapeStr(t.shape) +
-              " in the trained weights but " + shapeStr(p.shape) + " in " +
-              sourcePath + " (weights of another model?)";
-      return false;
+      misshapen.push_back("'" + p.name + "' has shape " + shapeStr(t.shape) +
+                          " in the trained weights but " + shapeStr(p.shape) +
+                          " in the source");
+      continue;
     }
     if (t.data.size() != size_t(std::max<int64_t>(
                              1, std::accumulate(p.shape.begin(), p.shape.end(),
@@ -254,10 +346,11 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
               shapeStr(p.shape);
       return false;
     }
+    const std::vector<float> &value = values[p.name];
     if (!p.source) {
       // A constant the importer made up (Keras BN without `scale`, a
       // folded expression): fine while training left it alone.
-      if (sameBits(t.data, p.init))
+      if (sameBits(value, p.init))
         ++summary.unchanged;
       else
         changedNoSource.push_back(p.name);
@@ -283,7 +376,7 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
               ws.tensor + "' does not reproduce parameter '" + p.name + "'";
       return false;
     }
-    std::vector<float> back = ws.invert(t.data);
+    std::vector<float> back = ws.invert(value);
     auto [slot, fresh] = updates.try_emplace(ws.tensor, Update{back, p.name});
     if (!fresh && !sameBits(slot->second.data, back)) {
       error = "parameters '" + slot->second.param + "' and '" + p.name +
@@ -299,8 +392,18 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     if (t.kind != "opt_state" && !used.count(t.name))
       noPlace.push_back(t.name);
 
-  if (!noPlace.empty() || !missing.empty() || !changedNoSource.empty()) {
+  if (!noPlace.empty() || !missing.empty() || !changedNoSource.empty() ||
+      !misshapen.empty()) {
     std::string msg = "the trained weights do not fit " + sourcePath + ":";
+    if (!misshapen.empty()) {
+      msg += " " + std::to_string(misshapen.size()) +
+             " tensor(s) have another shape (weights of another model?): ";
+      for (size_t k = 0; k < misshapen.size() && k < 4; ++k)
+        msg += (k ? ", " : "") + misshapen[k];
+      if (misshapen.size() > 4)
+        msg += " and " + std::to_string(misshapen.size() - 4) + " more";
+      msg += ";";
+    }
     if (!noPlace.empty())
       msg += " " + std::to_string(noPlace.size()) +
              " trained tensor(s) have no place in the source model (" +

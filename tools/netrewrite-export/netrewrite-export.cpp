@@ -171,8 +171,12 @@ int main(int argc, char **argv) {
   llvm::outs() << "wrote " << outputPath << ": " << summary.replaced
                << " source tensors from " << summary.parameters
                << " trained parameters";
-  if (summary.unchanged)
-    llvm::outs() << " (" << summary.unchanged
+  if (summary.folded)
+    llvm::outs() << " (" << summary.folded
+                 << " trained biases the source has no tensor for folded "
+                    "into the next layer)";
+  if (summary.unchanged > summary.folded)
+    llvm::outs() << " (" << summary.unchanged - summary.folded
                  << " importer-made constants unchanged)";
   llvm::outs() << "\n";
   return 0;

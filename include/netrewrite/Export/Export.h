@@ -67,6 +67,7 @@ struct Summary {
   size_t replaced = 0;   ///< source tensors written with trained values
   size_t parameters = 0; ///< trained tensors used
   size_t unchanged = 0;  ///< parameters without a source tensor, unchanged
+  size_t folded = 0;     ///< made-up biases moved into the next layer
 };
 
 /// The whole export. Import diagnostics go to the context's handler; every

@@ -23,6 +23,8 @@
   export_models.py same-keras A B
       the weights of A and B (TFJS model.json or .h5) are equal bit for bit
   export_models.py allclose GOT.npy WANT.npy [--atol A] [--differ OTHER.npy]
+  export_models.py run-forward PARAMS.mlir DIR X.npy OUT.npy --runner BIN
+      runs @forward(params of DIR..., X) with netrewrite-run
   export_models.py fake-export PARAMS.mlir DIR [--drop NAME]
       an `export` directory (index.json + .npy) with random values for the
       parameters @init_params declares in PARAMS.mlir (the output of
@@ -55,7 +57,7 @@ def write_onnx(a):
     rng = np.random.default_rng(a.seed)
     W = a.width
     r = lambda *s: (rng.standard_normal(s) * 0.4).astype(np.float32)
-    w1, b1 = r(W, C, 3, 3), r(W)
+    w1 = r(W, C, 3, 3)
     gamma, beta = (1 + r(W)).astype(np.float32), r(W)
     mean, var = r(W), rng.uniform(0.5, 2, W).astype(np.float32)
     wd, bd = r(W, 1, 3, 3), r(W)
@@ -63,7 +65,9 @@ def write_onnx(a):
     T = lambda arr, n: numpy_helper.from_array(np.ascontiguousarray(arr), n)
     nodes = [
         helper.make_node("Transpose", ["x"], ["xc"], perm=[0, 3, 1, 2], name="to_nchw"),
-        helper.make_node("Conv", ["xc", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], name="conv1"),
+        # No bias: the importer gives the conv a zero bias that training may
+        # move; the export folds it into bn1's moving mean.
+        helper.make_node("Conv", ["xc", "w1"], ["c1"], pads=[1, 1, 1, 1], name="conv1"),
         helper.make_node("BatchNormalization", ["c1", "gamma", "beta", "mean", "var"],
                          ["n1"], epsilon=1e-3, name="bn1"),
         helper.make_node("Relu", ["n1"], ["r1"], name="relu1"),
@@ -75,7 +79,7 @@ def write_onnx(a):
         helper.make_node("Flatten", ["g"], ["f"], name="flat"),
         helper.make_node("Gemm", ["f", "wf", "bf"], ["y"], transB=1, alpha=0.5, name="fc"),
     ]
-    inits = [T(w1, "w1"), T(b1, "b1"), T(gamma, "gamma"), T(beta, "beta"),
+    inits = [T(w1, "w1"), T(gamma, "gamma"), T(beta, "beta"),
              T(mean, "mean"), T(var, "var"), T(bd, "bd"), T(wf, "wf"), T(bf, "bf")]
     g = helper.make_graph(nodes, "export_cnn",
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [B, H, H, C])],
@@ -257,10 +261,24 @@ def fake_export(a):
         shape = [int(d) for d in dims.split("x") if d]
         path = os.path.join(a.dir, name + ".npy")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        np.save(path, rng.standard_normal(shape).astype(np.float32))
+        v = rng.standard_normal(shape).astype(np.float32)
+        if name.endswith("moving_variance"):
+            v = np.abs(v) + 0.5
+        np.save(path, v)
         index.append({"name": name, "kind": kind, "shape": shape, "file": name + ".npy"})
     json.dump(index, open(os.path.join(a.dir, "index.json"), "w"), indent=1)
     print("fake-export: %d tensors" % len(index))
+
+
+def run_forward(a):
+    """@forward(params..., x) of an extract-params module, with the
+    parameters of an `export` directory, through netrewrite-run."""
+    import subprocess
+    index = json.load(open(os.path.join(a.dir, "index.json")))
+    cmd = [a.runner, a.mlir, "--function=forward"]
+    cmd += ["--input=@" + os.path.join(a.dir, e["file"]) for e in index]
+    cmd += ["--input=@" + a.x, "--output=@" + a.out]
+    subprocess.run(cmd, check=True)
 
 
 def main():
@@ -284,6 +302,9 @@ def main():
     s.set_defaults(fn=allclose)
     s = sub.add_parser("fake-export"); s.add_argument("mlir"); s.add_argument("dir")
     s.add_argument("--drop", action="append"); s.set_defaults(fn=fake_export)
+    s = sub.add_parser("run-forward"); s.add_argument("mlir"); s.add_argument("dir")
+    s.add_argument("x"); s.add_argument("out"); s.add_argument("--runner", required=True)
+    s.set_defaults(fn=run_forward)
     a = p.parse_args()
     a.fn(a)
 
