@@ -211,7 +211,7 @@ bool exporter::writeFileAtomic(const std::string &path,
 }
 
 bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
-                             const std::vector<Tensor> &trained,
+                             const std::vector<Tensor> *trainedOrNull,
                              const std::string &outPath,
                              const ImportOptions &options, MLIRContext *ctx,
                              Summary &summary, std::string &error) {
@@ -290,6 +290,14 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     }
     params.push_back(std::move(p));
   }
+
+  // --check: the imported values themselves, as an executable's `export`
+  // of init_params would give them.
+  std::vector<Tensor> own;
+  if (!trainedOrNull)
+    for (const Param &p : params)
+      own.push_back({p.name, "trainable", p.shape, p.init});
+  const std::vector<Tensor> &trained = trainedOrNull ? *trainedOrNull : own;
 
   // Match names and shapes; collect every misfit before reporting.
   llvm::StringMap<const Tensor *> byName;
@@ -377,6 +385,12 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
       return false;
     }
     std::vector<float> back = ws.invert(value);
+    if (!trainedOrNull &&
+        !(scaled ? nearlyEqual(back, stored, 1e-6) : sameBits(back, stored))) {
+      error = "tensor '" + ws.tensor + "' of " + sourcePath +
+              " does not come back unchanged from parameter '" + p.name + "'";
+      return false;
+    }
     auto [slot, fresh] = updates.try_emplace(ws.tensor, Update{back, p.name});
     if (!fresh && !sameBits(slot->second.data, back)) {
       error = "parameters '" + slot->second.param + "' and '" + p.name +
@@ -436,6 +450,8 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     }
   }
   summary.replaced = updates.size();
+  if (outPath.empty())
+    return true;
   std::string saveError;
   if (!source->save(outPath, saveError)) {
     error = saveError;

@@ -3,6 +3,7 @@
 //   netrewrite-export model_train.ckpt --source=model.onnx -o trained.onnx
 //   netrewrite-export exported_dir/ --source=model.json -o out/model.json
 //   netrewrite-export model_train.ckpt --source=model.h5 -o trained.h5
+//   netrewrite-export --check --source=model.onnx     (before training)
 //
 // Reads the trained tensors (a checkpoint written by `train`, or the
 // directory the executable's `export` subcommand writes), and writes a copy
@@ -40,8 +41,7 @@ namespace cl = llvm::cl;
 
 static cl::opt<std::string>
     weightsPath(cl::Positional,
-                cl::desc("<checkpoint | directory written by `export`>"),
-                cl::Required);
+                cl::desc("<checkpoint | directory written by `export`>"));
 static cl::opt<std::string>
     sourcePath("source",
                cl::desc("The model training started from (.onnx, TFJS "
@@ -51,7 +51,7 @@ static cl::opt<std::string> outputPath(
     "o",
     cl::desc("Output model (.onnx; model.json, whose weight shard "
              "<stem>.weights.bin goes next to it; .h5)"),
-    cl::value_desc("file"), cl::Required);
+    cl::value_desc("file"));
 static cl::opt<std::string>
     formatName("format", cl::desc("onnx | tfjs | keras (.h5); guessed from "
                                   "the source when absent"));
@@ -59,6 +59,12 @@ static cl::opt<std::string> inputShape(
     "input-shape",
     cl::desc("The input shape the model was imported with, if the source "
              "needs one to import (e.g. 1x3x224x224)"));
+
+static cl::opt<bool> check(
+    "check",
+    cl::desc("Without trained weights: check that every weight of the source "
+             "maps onto a parameter and back bit for bit (before training); "
+             "with -o, also write that untouched export"));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-export") << message << "\n";
@@ -125,6 +131,12 @@ int main(int argc, char **argv) {
       options.inputShape.push_back(v);
     }
   }
+  if (check != weightsPath.empty())
+    return fail(check ? "--check takes no trained weights"
+                      : "the trained weights (a checkpoint or an `export` "
+                        "directory) are required");
+  if (!check && outputPath.empty())
+    return fail("-o OUT is required");
   if (!llvm::sys::fs::exists(sourcePath))
     return fail(sourcePath + ": no such file");
   ModelFormat format = formatName.empty() ? guessModelFormat(sourcePath)
@@ -137,13 +149,15 @@ int main(int argc, char **argv) {
                           "': expected onnx, tfjs or keras");
   // Never write over the model being read (an export into its own source
   // would destroy it if anything went wrong, and TFJS shards are shared).
-  if (llvm::sys::fs::equivalent(sourcePath, outputPath))
+  if (!outputPath.empty() && llvm::sys::fs::equivalent(sourcePath, outputPath))
     return fail(outputPath + ": is the source model itself; choose another "
                              "output file");
 
   std::vector<exporter::Tensor> trained;
   std::string error;
-  if (!llvm::sys::fs::exists(weightsPath))
+  if (check) {
+    // nothing to read
+  } else if (!llvm::sys::fs::exists(weightsPath))
     return fail(weightsPath + ": no such file or directory");
   if (llvm::sys::fs::is_directory(weightsPath)) {
     if (!readExportDir(weightsPath, trained, error))
@@ -165,12 +179,17 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   exporter::Summary summary;
-  if (!exporter::exportWeights(format, sourcePath, trained, outputPath,
-                               options, &context, summary, error))
+  if (!exporter::exportWeights(format, sourcePath, check ? nullptr : &trained,
+                               outputPath, options, &context, summary, error))
     return fail(error);
-  llvm::outs() << "wrote " << outputPath << ": " << summary.replaced
-               << " source tensors from " << summary.parameters
-               << " trained parameters";
+  if (outputPath.empty())
+    llvm::outs() << "OK " << sourcePath << ": " << summary.replaced
+                 << " source tensors from " << summary.parameters
+                 << " parameters map back unchanged";
+  else
+    llvm::outs() << "wrote " << outputPath << ": " << summary.replaced
+                 << " source tensors from " << summary.parameters
+                 << (check ? " parameters" : " trained parameters");
   if (summary.folded)
     llvm::outs() << " (" << summary.folded
                  << " trained biases the source has no tensor for folded "

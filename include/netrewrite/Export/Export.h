@@ -72,8 +72,11 @@ struct Summary {
 
 /// The whole export. Import diagnostics go to the context's handler; every
 /// other failure is one message in `error` (without the "error: " prefix).
+/// `trained` null: the source's own weights as imported (netrewrite-export
+/// --check), each of which must then come back bit for bit; `outPath` empty:
+/// write nothing.
 bool exportWeights(ModelFormat format, const std::string &sourcePath,
-                   const std::vector<Tensor> &trained,
+                   const std::vector<Tensor> *trained,
                    const std::string &outPath, const ImportOptions &options,
                    mlir::MLIRContext *context, Summary &summary,
                    std::string &error);

@@ -20,8 +20,9 @@
   export_models.py keras-ref MODEL.json|MODEL.h5 X.npy OUT.npy
       reads the (exported) weights with json/h5py and runs the Keras
       model's numpy reference (test/Import/Keras/Inputs/keras_fixtures.py)
-  export_models.py same-keras A B
+  export_models.py same-keras A B [--quantized]
       the weights of A and B (TFJS model.json or .h5) are equal bit for bit
+      (--quantized: A's TFJS weights may be quantised, compared dequantised)
   export_models.py allclose GOT.npy WANT.npy [--atol A] [--differ OTHER.npy]
   export_models.py run-forward PARAMS.mlir DIR X.npy OUT.npy --runner BIN
       runs @forward(params of DIR..., X) with netrewrite-run
@@ -180,8 +181,10 @@ def trained_onnx(a):
           (m.opset_import[0].version, len(m.graph.node), " ".join(changed)))
 
 
-def keras_weights(path):
-    """{layer: [(weight name, array)]} read straight from the file."""
+def keras_weights(path, quantized=False):
+    """{layer: [(weight name, array)]} read straight from the file; TFJS
+    weights must be plain float32 unless `quantized` (then dequantised as
+    TFJS does: q * scale + min in float64, stored as float32)."""
     out = {}
     if path.endswith(".h5"):
         import h5py
@@ -203,10 +206,21 @@ def keras_weights(path):
         off = 0
         for w in group["weights"]:
             n = int(np.prod(w["shape"])) if w["shape"] else 1
-            if w.get("dtype", "float32") != "float32" or "quantization" in w:
+            q = w.get("quantization")
+            if w.get("dtype", "float32") != "float32" or (q and not quantized):
                 sys.exit("FAIL: %s is not plain float32" % w["name"])
-            arr = np.frombuffer(data, "<f4", n, off).reshape(w["shape"])
-            off += 4 * n
+            if not q:
+                arr = np.frombuffer(data, "<f4", n, off)
+                off += 4 * n
+            elif q["dtype"] == "float16":
+                arr = np.frombuffer(data, "<f2", n, off).astype(np.float32)
+                off += 2 * n
+            else:
+                dt = "u1" if q["dtype"] == "uint8" else "<u2"
+                raw = np.frombuffer(data, dt, n, off)
+                off += raw.itemsize * n
+                arr = (raw.astype(np.float64) * q["scale"] + q["min"]).astype(np.float32)
+            arr = arr.reshape(w["shape"])
             layer, wname = w["name"].split("/", 1)
             out.setdefault(layer, []).append((wname, arr))
     if off != len(data):
@@ -223,7 +237,7 @@ def keras_ref(a):
 
 
 def same_keras(a):
-    wa, wb = keras_weights(a.a), keras_weights(a.b)
+    wa, wb = keras_weights(a.a, a.quantized), keras_weights(a.b)
     if sorted(wa) != sorted(wb):
         sys.exit("FAIL: layers differ")
     n = 0
@@ -296,6 +310,8 @@ def main():
     s = sub.add_parser("keras-ref"); s.add_argument("model"); s.add_argument("x")
     s.add_argument("out"); s.set_defaults(fn=keras_ref)
     s = sub.add_parser("same-keras"); s.add_argument("a"); s.add_argument("b")
+    s.add_argument("--quantized", action="store_true",
+                   help="A may hold quantised TFJS weights (compared dequantised)")
     s.set_defaults(fn=same_keras)
     s = sub.add_parser("allclose"); s.add_argument("got"); s.add_argument("want")
     s.add_argument("--atol", type=float, default=1e-4); s.add_argument("--differ")
