@@ -156,10 +156,10 @@ int main(int argc, char **argv) {
   std::vector<exporter::Tensor> trained;
   std::string error;
   if (check) {
-    // nothing to read
-  } else if (!llvm::sys::fs::exists(weightsPath))
+    // The source's own weights: nothing to read.
+  } else if (!llvm::sys::fs::exists(weightsPath)) {
     return fail(weightsPath + ": no such file or directory");
-  if (llvm::sys::fs::is_directory(weightsPath)) {
+  } else if (llvm::sys::fs::is_directory(weightsPath)) {
     if (!readExportDir(weightsPath, trained, error))
       return fail(error);
   } else {
