@@ -26,7 +26,7 @@
   export_models.py allclose GOT.npy WANT.npy [--atol A] [--differ OTHER.npy]
   export_models.py run-forward PARAMS.mlir DIR X.npy OUT.npy --runner BIN
       runs @forward(params of DIR..., X) with netrewrite-run
-  export_models.py fake-export PARAMS.mlir DIR [--drop NAME]
+  export_models.py fake-export PARAMS.mlir DIR [--drop NAME] [--tie NAME=EARLIER]
       an `export` directory (index.json + .npy) with random values for the
       parameters @init_params declares in PARAMS.mlir (the output of
       --netrewrite-extract-params), for the error tests
@@ -268,6 +268,8 @@ def fake_export(a):
     sig = re.search(r"func\.func @init_params\(\) -> \((.*)\)\s*\{", text).group(1)
     rng = np.random.default_rng(1)
     index = []
+    saved = {}
+    tie = dict(t.split("=") for t in (a.tie or []))
     for dims, kind, name in re.findall(
             r'tensor<((?:\d+x)*)f32> \{nr\.kind = "(\w+)", nr\.param = "([^"]+)"\}', sig):
         if name in (a.drop or []):
@@ -278,6 +280,9 @@ def fake_export(a):
         v = rng.standard_normal(shape).astype(np.float32)
         if name.endswith("moving_variance"):
             v = np.abs(v) + 0.5
+        if name in tie:
+            v = saved[tie[name]]
+        saved[name] = v
         np.save(path, v)
         index.append({"name": name, "kind": kind, "shape": shape, "file": name + ".npy"})
     json.dump(index, open(os.path.join(a.dir, "index.json"), "w"), indent=1)
@@ -317,7 +322,10 @@ def main():
     s.add_argument("--atol", type=float, default=1e-4); s.add_argument("--differ")
     s.set_defaults(fn=allclose)
     s = sub.add_parser("fake-export"); s.add_argument("mlir"); s.add_argument("dir")
-    s.add_argument("--drop", action="append"); s.set_defaults(fn=fake_export)
+    s.add_argument("--drop", action="append")
+    s.add_argument("--tie", action="append", metavar="NAME=EARLIER",
+                   help="give NAME the values of the earlier parameter EARLIER")
+    s.set_defaults(fn=fake_export)
     s = sub.add_parser("run-forward"); s.add_argument("mlir"); s.add_argument("dir")
     s.add_argument("x"); s.add_argument("out"); s.add_argument("--runner", required=True)
     s.set_defaults(fn=run_forward)
