@@ -175,6 +175,18 @@ std::string foldBiasShift(func::FuncOp forward, const std::string &name,
 
 } // namespace
 
+void exporter::syncDirectoryOf(const std::string &path) {
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
 bool exporter::writeFileAtomic(const std::string &path,
                                const std::string &contents,
                                std::string &error) {
@@ -207,6 +219,8 @@ bool exporter::writeFileAtomic(const std::string &path,
     ::unlink(tmp.c_str());
     return false;
   }
+  // The rename itself must reach the disk too.
+  syncDirectoryOf(path);
   return true;
 }
 

@@ -331,6 +331,7 @@ public:
       ::unlink(tmp.c_str());
       return false;
     }
+    syncDirectoryOf(out);
     return true;
   }
 

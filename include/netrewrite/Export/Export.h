@@ -85,6 +85,8 @@ bool exportWeights(ModelFormat format, const std::string &sourcePath,
 /// fsync and rename.
 bool writeFileAtomic(const std::string &path, const std::string &contents,
                      std::string &error);
+/// fsync of the directory holding `path` (after a rename into it).
+void syncDirectoryOf(const std::string &path);
 
 } // namespace netrewrite::exporter
 
