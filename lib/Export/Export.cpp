@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <functional>
 #include <map>
+#include <set>
 #include <numeric>
 #include <unistd.h>
 
@@ -35,6 +36,13 @@ using namespace netrewrite;
 using namespace netrewrite::exporter;
 
 SourceModel::~SourceModel() = default;
+
+bool SourceModel::insertBatchNorm(const std::string &, const std::string &,
+                                  const std::vector<float> (&)[4], float,
+                                  float, std::string &error) {
+  error = "adding layers to this format is not supported (only to ONNX)";
+  return false;
+}
 
 namespace {
 
@@ -114,6 +122,72 @@ std::string paramOf(Value v) {
   return name ? name.str() : "";
 }
 
+/// The first NameLoc inside a location (the layer an op belongs to).
+std::optional<std::string> layerOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto name = layerOf(inner))
+        return name;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return layerOf(callSite.getCallee());
+  return std::nullopt;
+}
+
+/// A batch norm a rewrite inserted: where it sits and its parameter names.
+struct InsertedBN {
+  std::string after; ///< the source layer whose output it normalises
+  std::string name;  ///< the BN's own layer name
+  std::string params[4];
+  float epsilon, momentum;
+};
+
+/// Finds, in the trained (rewritten) module, the nr.batch_norm whose
+/// parameters are called `gammaName` etc. after --netrewrite-extract-params,
+/// and the source layer in front of it. The BN must sit on the *output* of
+/// that layer: none of the layer's own ops may consume the BN's result,
+/// else it was inserted inside the layer and has no ONNX equivalent.
+FailureOr<InsertedBN> findInsertedBN(func::FuncOp forward,
+                                     const std::string &gammaName,
+                                     std::string &error) {
+  for (BlockArgument arg : forward.getArguments()) {
+    if (paramOf(arg) != gammaName)
+      continue;
+    for (OpOperand &use : arg.getUses()) {
+      auto bn = dyn_cast<nr::BatchNormOp>(use.getOwner());
+      if (!bn || use.getOperandNumber() != 1)
+        continue;
+      InsertedBN found;
+      for (int k = 0; k < 4; ++k)
+        found.params[k] = paramOf(bn->getOperand(1 + k));
+      found.epsilon = bn.getEpsilon().convertToFloat();
+      found.momentum = bn.getMomentum().convertToFloat();
+      std::optional<std::string> self = layerOf(bn.getLoc());
+      Operation *producer = bn.getInput().getDefiningOp();
+      std::optional<std::string> after =
+          producer ? layerOf(producer->getLoc()) : std::nullopt;
+      if (!self || !after) {
+        error = "the batch norm of '" + gammaName +
+                "' or the layer in front of it has no name";
+        return failure();
+      }
+      for (Operation *user : bn->getResult(0).getUsers())
+        if (layerOf(user->getLoc()) == after) {
+          error = "batch norm '" + *self + "' sits inside layer '" + *after +
+                  "', not behind it";
+          return failure();
+        }
+      found.after = *after;
+      found.name = *self;
+      return found;
+    }
+  }
+  error = "no batch norm in the trained module has parameter '" + gammaName +
+          "'";
+  return failure();
+}
+
 /// A bias the importer made up (zeros for a conv the source gives no bias:
 /// Keras use_bias=False, an ONNX Conv without B, the depthwise half of a
 /// SeparableConv2D) that training moved by `delta`. When the conv feeds
@@ -136,7 +210,12 @@ std::string foldBiasShift(func::FuncOp forward, const std::string &name,
             conv) ||
         !conv->getResult(0).hasOneUse())
       return "";
-    OpOperand &next = *conv->getResult(0).use_begin();
+    // Dropout is the identity in the inference form the export describes.
+    OpOperand *nextUse = &*conv->getResult(0).use_begin();
+    while (isa<nr::DropoutOp>(nextUse->getOwner()) &&
+           nextUse->getOwner()->getResult(0).hasOneUse())
+      nextUse = &*nextUse->getOwner()->getResult(0).use_begin();
+    OpOperand &next = *nextUse;
     Operation *user = next.getOwner();
     if (isa<nr::BatchNormOp>(user) && next.getOperandNumber() == 0) {
       std::string mean = paramOf(user->getOperand(3));
@@ -228,7 +307,8 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
                              const std::vector<Tensor> *trainedOrNull,
                              const std::string &outPath,
                              const ImportOptions &options, MLIRContext *ctx,
-                             Summary &summary, std::string &error) {
+                             Summary &summary, std::string &error,
+                             ModuleOp rewritten) {
   // The writer first: an unreadable source fails before anything else.
   std::unique_ptr<SourceModel> source;
   std::string openError;
@@ -324,7 +404,33 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
   for (const Tensor &t : trained)
     if (t.kind != "opt_state")
       values[t.name] = t.data;
-  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  // Biases are folded along the structure that was trained: the rewritten
+  // module's when given (an inserted BN may sit between conv and the
+  // source's BN), else the source's.
+  func::FuncOp rforward;
+  if (rewritten) {
+    // Accept the module before or after --netrewrite-extract-params.
+    auto f = rewritten.lookupSymbol<func::FuncOp>("forward");
+    bool named = f && llvm::any_of(llvm::seq(f.getNumArguments()),
+                                   [&](unsigned i) {
+                                     return f.getArgAttr(i, "nr.param");
+                                   });
+    PassManager rpm(ctx);
+    if (!named)
+      rpm.addPass(createExtractParams());
+    if (failed(rpm.run(rewritten))) {
+      error = "naming the trained module's weights failed (see the "
+              "diagnostics above)";
+      return false;
+    }
+    rforward = rewritten.lookupSymbol<func::FuncOp>("forward");
+    if (!rforward) {
+      error = "the trained module has no @forward";
+      return false;
+    }
+  }
+  auto forward =
+      rforward ? rforward : module->lookupSymbol<func::FuncOp>("forward");
   for (const Param &p : params) {
     auto it = values.find(p.name);
     if (p.source || it == values.end() || it->second.size() != p.init.size() ||
@@ -420,6 +526,38 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     if (t.kind != "opt_state" && !used.count(t.name))
       noPlace.push_back(t.name);
 
+  // Batch norms a rewrite inserted: with the trained module at hand, find
+  // each one's place and add it to the source (ONNX), so its four
+  // parameters have a home after all.
+  std::vector<InsertedBN> inserts;
+  std::vector<std::string> insertProblems;
+  if (rforward && !noPlace.empty()) {
+    std::set<std::string> homeless(noPlace.begin(), noPlace.end());
+    for (const std::string &name : noPlace) {
+      if (!homeless.count(name) || !StringRef(name).ends_with("/gamma"))
+        continue;
+      std::string findError;
+      FailureOr<InsertedBN> bn = findInsertedBN(rforward, name, findError);
+      if (failed(bn)) {
+        insertProblems.push_back(findError); // stays homeless
+        continue;
+      }
+      bool complete = true;
+      for (const std::string &p : bn->params)
+        complete &= homeless.count(p) && byName.count(p) &&
+                    byName[p]->data.size() == byName[name]->data.size();
+      if (!complete) {
+        insertProblems.push_back("the batch norm of '" + name +
+                                 "' lacks some of its four tensors");
+        continue;
+      }
+      for (const std::string &p : bn->params)
+        homeless.erase(p);
+      inserts.push_back(*bn);
+    }
+    noPlace.assign(homeless.begin(), homeless.end());
+  }
+
   if (!noPlace.empty() || !missing.empty() || !changedNoSource.empty() ||
       !misshapen.empty()) {
     std::string msg = "the trained weights do not fit " + sourcePath + ":";
@@ -436,9 +574,16 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
       msg += " " + std::to_string(noPlace.size()) +
              " trained tensor(s) have no place in the source model (" +
              nameList(noPlace) +
-             "; layers added by a rewrite such as --insert-bn cannot be "
-             "written back: export the rewritten model's weights with the "
-             "executable's `export` subcommand instead);";
+             (format == ModelFormat::ONNX && !rewritten &&
+                      llvm::any_of(noPlace,
+                                   [](const std::string &n) {
+                                     return StringRef(n).ends_with("/gamma");
+                                   })
+                  ? "; batch norms a rewrite inserted can be added to the "
+                    "ONNX graph: pass the trained module with --rewritten);"
+                  : "; layers added by a rewrite such as --insert-bn cannot "
+                    "be written back: export the rewritten model's weights "
+                    "with the executable's `export` subcommand instead);");
     if (!missing.empty())
       msg += " " + std::to_string(missing.size()) +
              " weight(s) of the source model are missing from the trained "
@@ -446,6 +591,15 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
              nameList(missing) +
              "; weights of another model, or a rewrite such as --fold-bn "
              "removed them);";
+    for (const std::string &problem : insertProblems)
+      msg += " " + problem + ";";
+    if (llvm::any_of(noPlace, [](const std::string &n) {
+          return StringRef(n).starts_with("param") && n.size() > 5 &&
+                 isdigit(static_cast<unsigned char>(n[5]));
+        }))
+      msg += " names like '" + noPlace.front() +
+             "' mean the trained module had lost its layer names (a textual "
+             ".mlir written without --mlir-print-debuginfo; use .mlirbc);";
     if (!changedNoSource.empty())
       msg += " " + std::to_string(changedNoSource.size()) +
              " trained tensor(s) were made up by the importer and have no "
@@ -464,6 +618,19 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
     }
   }
   summary.replaced = updates.size();
+  for (const InsertedBN &bn : inserts) {
+    std::vector<float> v[4];
+    for (int k = 0; k < 4; ++k)
+      v[k] = values[bn.params[k]];
+    std::string insertError;
+    if (!source->insertBatchNorm(bn.after, bn.name, v, bn.epsilon,
+                                 bn.momentum, insertError)) {
+      error = sourcePath + ": cannot add batch norm '" + bn.name +
+              "' behind '" + bn.after + "': " + insertError;
+      return false;
+    }
+    ++summary.inserted;
+  }
   if (outPath.empty())
     return true;
   std::string saveError;

@@ -102,7 +102,116 @@ public:
     return writeFileAtomic(out, bytes, error);
   }
 
+  bool insertBatchNorm(const std::string &after, const std::string &name,
+                       const std::vector<float> (&values)[4], float epsilon,
+                       float momentum, std::string &error) override {
+    onnx::GraphProto *graph = model.mutable_graph();
+    int64_t opset = 0;
+    for (const auto &op : model.opset_import())
+      if (op.domain().empty() || op.domain() == "ai.onnx")
+        opset = op.version();
+    if (opset < 7) {
+      error = "the model's opset " + std::to_string(opset) +
+              " predates BatchNormalization's current form (opset 7)";
+      return false;
+    }
+    int index = -1;
+    for (int i = 0; i < graph->node_size(); ++i)
+      if (graph->node(i).name() == after) {
+        if (index >= 0) {
+          error = "two nodes are named '" + after + "'";
+          return false;
+        }
+        index = i;
+      }
+    if (index < 0 || graph->node(index).output_size() < 1 ||
+        graph->node(index).output(0).empty()) {
+      error = "no node named '" + after + "' with an output";
+      return false;
+    }
+    // The BN takes over the layer's output name, so every consumer, graph
+    // output and value_info entry keeps referring to the right tensor; the
+    // layer's own output gets a fresh name.
+    std::string output = graph->node(index).output(0);
+    std::string input = unique(name + "/input");
+    graph->mutable_node(index)->set_output(0, input);
+    onnx::NodeProto bn;
+    bn.set_name(uniqueNode(name));
+    bn.set_op_type("BatchNormalization");
+    bn.add_input(input);
+    static const char *roles[4] = {"gamma", "beta", "moving_mean",
+                                   "moving_variance"};
+    for (int k = 0; k < 4; ++k) {
+      std::string tensorName = unique(name + "/" + roles[k]);
+      onnx::TensorProto *t = graph->add_initializer();
+      t->set_name(tensorName);
+      t->set_data_type(onnx::TensorProto::FLOAT);
+      t->add_dims(int64_t(values[k].size()));
+      t->set_raw_data(std::string(
+          reinterpret_cast<const char *>(values[k].data()),
+          values[k].size() * sizeof(float)));
+      if (model.ir_version() < 4) {
+        // Before IR 4 every initializer is also a graph input.
+        onnx::ValueInfoProto *in = graph->add_input();
+        in->set_name(tensorName);
+        auto *type = in->mutable_type()->mutable_tensor_type();
+        type->set_elem_type(onnx::TensorProto::FLOAT);
+        type->mutable_shape()->add_dim()->set_dim_value(
+            int64_t(values[k].size()));
+      }
+      bn.add_input(tensorName);
+    }
+    bn.add_output(output);
+    onnx::AttributeProto *eps = bn.add_attribute();
+    eps->set_name("epsilon");
+    eps->set_type(onnx::AttributeProto::FLOAT);
+    eps->set_f(epsilon);
+    onnx::AttributeProto *mom = bn.add_attribute();
+    mom->set_name("momentum");
+    mom->set_type(onnx::AttributeProto::FLOAT);
+    mom->set_f(momentum);
+    // Right behind the layer: nodes stay topologically sorted.
+    *graph->add_node() = bn;
+    for (int i = graph->node_size() - 1; i > index + 1; --i)
+      graph->mutable_node()->SwapElements(i, i - 1);
+    return true;
+  }
+
 private:
+  /// `base`, or `base_1`, `base_2`... : a tensor name nothing uses yet.
+  std::string unique(const std::string &base) {
+    const onnx::GraphProto &g = model.graph();
+    auto taken = [&](const std::string &n) {
+      for (const auto &t : g.initializer())
+        if (t.name() == n)
+          return true;
+      for (const auto &v : g.input())
+        if (v.name() == n)
+          return true;
+      for (const auto &node : g.node())
+        for (const std::string &o : node.output())
+          if (o == n)
+            return true;
+      return false;
+    };
+    std::string name = base;
+    for (int k = 1; taken(name); ++k)
+      name = base + "_" + std::to_string(k);
+    return name;
+  }
+  std::string uniqueNode(const std::string &base) {
+    auto taken = [&](const std::string &n) {
+      for (const auto &node : model.graph().node())
+        if (node.name() == n)
+          return true;
+      return false;
+    };
+    std::string name = base;
+    for (int k = 1; taken(name); ++k)
+      name = base + "_" + std::to_string(k);
+    return name;
+  }
+
   /// An initializer, or the `value` of the Constant node producing `key`.
   onnx::TensorProto *find(const std::string &key, std::string &error) {
     onnx::GraphProto *graph = model.mutable_graph();

@@ -23,6 +23,8 @@
 #include "netrewrite/Runtime/Npy.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -60,6 +62,12 @@ static cl::opt<std::string> inputShape(
     cl::desc("The input shape the model was imported with, if the source "
              "needs one to import (e.g. 1x3x224x224)"));
 
+static cl::opt<std::string> rewrittenPath(
+    "rewritten",
+    cl::desc("The module that was compiled with --train (after rewrites): "
+             "batch norms it inserted are added to an ONNX source as "
+             "BatchNormalization nodes"),
+    cl::value_desc("module.mlir|.mlirbc"));
 static cl::opt<bool> check(
     "check",
     cl::desc("Without trained weights: check that every weight of the source "
@@ -178,9 +186,21 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> rewritten;
+  if (!rewrittenPath.empty()) {
+    std::string openError;
+    auto file = openInputFile(rewrittenPath, &openError);
+    if (!file)
+      return fail(rewrittenPath + ": " + openError);
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    rewritten = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!rewritten)
+      return fail(rewrittenPath + ": could not parse the module");
+  }
   exporter::Summary summary;
   if (!exporter::exportWeights(format, sourcePath, check ? nullptr : &trained,
-                               outputPath, options, &context, summary, error))
+                               outputPath, options, &context, summary, error,
+                               rewritten ? *rewritten : ModuleOp()))
     return fail(error);
   if (outputPath.empty())
     llvm::outs() << "OK " << sourcePath << ": " << summary.replaced
@@ -194,6 +214,9 @@ int main(int argc, char **argv) {
     llvm::outs() << " (" << summary.folded
                  << " trained biases the source has no tensor for folded "
                     "into the next layer)";
+  if (summary.inserted)
+    llvm::outs() << " (" << summary.inserted
+                 << " batch norms inserted by a rewrite added to the graph)";
   if (summary.unchanged > summary.folded)
     llvm::outs() << " (" << summary.unchanged - summary.folded
                  << " importer-made constants unchanged)";

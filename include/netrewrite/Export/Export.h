@@ -53,6 +53,15 @@ public:
   /// Writes the whole model to `out` atomically: every file goes to a
   /// temporary name and is renamed into place once complete.
   virtual bool save(const std::string &out, std::string &error) = 0;
+
+  /// A batch norm a rewrite inserted behind the source layer `after` (its
+  /// output, channels axis), with trained `gamma, beta, mean, variance`.
+  /// Formats that cannot grow layers say so in `error`.
+  virtual bool insertBatchNorm(const std::string &after,
+                               const std::string &name,
+                               const std::vector<float> (&values)[4],
+                               float epsilon, float momentum,
+                               std::string &error);
 };
 
 std::unique_ptr<SourceModel> openONNX(const std::string &path,
@@ -68,6 +77,7 @@ struct Summary {
   size_t parameters = 0; ///< trained tensors used
   size_t unchanged = 0;  ///< parameters without a source tensor, unchanged
   size_t folded = 0;     ///< made-up biases moved into the next layer
+  size_t inserted = 0;   ///< batch norms added to the source graph
 };
 
 /// The whole export. Import diagnostics go to the context's handler; every
@@ -75,11 +85,14 @@ struct Summary {
 /// `trained` null: the source's own weights as imported (netrewrite-export
 /// --check), each of which must then come back bit for bit; `outPath` empty:
 /// write nothing.
+/// `rewritten`: the module that was trained (after rewrites, before
+/// --train), or null. With it, batch norms a rewrite inserted are added to
+/// an ONNX source as BatchNormalization nodes instead of being refused.
 bool exportWeights(ModelFormat format, const std::string &sourcePath,
                    const std::vector<Tensor> *trained,
                    const std::string &outPath, const ImportOptions &options,
                    mlir::MLIRContext *context, Summary &summary,
-                   std::string &error);
+                   std::string &error, mlir::ModuleOp rewritten = nullptr);
 
 /// Writes `contents` to `path` via a temporary file in the same directory,
 /// fsync and rename.

@@ -23,6 +23,8 @@
   export_models.py same-keras A B [--quantized]
       the weights of A and B (TFJS model.json or .h5) are equal bit for bit
       (--quantized: A's TFJS weights may be quantised, compared dequantised)
+  export_models.py nodes MODEL.onnx
+      runs the ONNX checker and prints the nodes in order
   export_models.py allclose GOT.npy WANT.npy [--atol A] [--differ OTHER.npy]
   export_models.py run-forward PARAMS.mlir DIR X.npy OUT.npy --runner BIN
       runs @forward(params of DIR..., X) with netrewrite-run
@@ -300,6 +302,15 @@ def run_forward(a):
     subprocess.run(cmd, check=True)
 
 
+def nodes(a):
+    import onnx
+    m = onnx.load(a.model)
+    onnx.checker.check_model(m)
+    for n in m.graph.node:
+        print("node %s %s(%s) -> %s" % (n.name, n.op_type, ", ".join(n.input),
+                                       ", ".join(n.output)))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -329,6 +340,7 @@ def main():
     s = sub.add_parser("run-forward"); s.add_argument("mlir"); s.add_argument("dir")
     s.add_argument("x"); s.add_argument("out"); s.add_argument("--runner", required=True)
     s.set_defaults(fn=run_forward)
+    s = sub.add_parser("nodes"); s.add_argument("model"); s.set_defaults(fn=nodes)
     a = p.parse_args()
     a.fn(a)
 
