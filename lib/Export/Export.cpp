@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <functional>
 #include <map>
+#include <deque>
 #include <set>
 #include <numeric>
 #include <unistd.h>
@@ -429,8 +430,50 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
       return false;
     }
   }
-  auto forward =
-      rforward ? rforward : module->lookupSymbol<func::FuncOp>("forward");
+  // A batch norm of the source that the trained module no longer has
+  // (--fold-bn folded it into the conv in front, whose trained kernel and
+  // bias now carry it): the source keeps the layer, as an identity.
+  std::deque<Tensor> identities;
+  auto sourceForward = module->lookupSymbol<func::FuncOp>("forward");
+  if (rforward && sourceForward) {
+    std::set<std::string> trainedLayers;
+    rforward.walk([&](nr::BatchNormOp bn) {
+      if (auto layer = layerOf(bn.getLoc()))
+        trainedLayers.insert(*layer);
+    });
+    llvm::StringMap<const Param *> paramByName;
+    for (const Param &p : params)
+      paramByName[p.name] = &p;
+    sourceForward.walk([&](nr::BatchNormOp bn) {
+      std::optional<std::string> layer = layerOf(bn.getLoc());
+      if (!layer || trainedLayers.count(*layer))
+        return;
+      std::string names[4];
+      for (int k = 0; k < 4; ++k) {
+        names[k] = paramOf(bn->getOperand(1 + k));
+        if (names[k].empty() || byName.count(names[k]) ||
+            !paramByName.count(names[k]))
+          return;
+      }
+      // y = gamma (x - 0) / sqrt(var + eps) + 0 = x: gamma = sqrt(1 + eps)
+      // with var = 1, or var = 1 - eps where gamma is not stored (1).
+      float eps = bn.getEpsilon().convertToFloat();
+      bool gammaStored = paramByName[names[0]]->source.has_value();
+      float fill[4] = {gammaStored ? float(std::sqrt(1.0 + double(eps))) : 1.0f,
+                       0.0f, 0.0f, gammaStored ? 1.0f : 1.0f - eps};
+      for (int k = 0; k < 4; ++k) {
+        const Param &p = *paramByName[names[k]];
+        identities.push_back(
+            {p.name, "state", p.shape,
+             std::vector<float>(p.init.size(), fill[k])});
+        byName[p.name] = &identities.back();
+        values[p.name] = identities.back().data;
+      }
+      ++summary.identities;
+    });
+  }
+
+  auto forward = rforward ? rforward : sourceForward;
   for (const Param &p : params) {
     auto it = values.find(p.name);
     if (p.source || it == values.end() || it->second.size() != p.init.size() ||
@@ -574,13 +617,14 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
       msg += " " + std::to_string(noPlace.size()) +
              " trained tensor(s) have no place in the source model (" +
              nameList(noPlace) +
-             (format == ModelFormat::ONNX && !rewritten &&
+             ((format == ModelFormat::ONNX || format == ModelFormat::TFJS) &&
+                      !rewritten &&
                       llvm::any_of(noPlace,
                                    [](const std::string &n) {
                                      return StringRef(n).ends_with("/gamma");
                                    })
                   ? "; batch norms a rewrite inserted can be added to the "
-                    "ONNX graph: pass the trained module with --rewritten);"
+                    "source model: pass the trained module with --rewritten);"
                   : "; layers added by a rewrite such as --insert-bn cannot "
                     "be written back: export the rewritten model's weights "
                     "with the executable's `export` subcommand instead);");
@@ -589,8 +633,11 @@ bool exporter::exportWeights(ModelFormat format, const std::string &sourcePath,
              " weight(s) of the source model are missing from the trained "
              "weights (" +
              nameList(missing) +
-             "; weights of another model, or a rewrite such as --fold-bn "
-             "removed them);";
+             (rewritten ? std::string("; weights of another model?);")
+                        : std::string("; weights of another model, or a "
+                                      "rewrite such as --fold-bn removed "
+                                      "them: then pass the trained module "
+                                      "with --rewritten);"));
     for (const std::string &problem : insertProblems)
       msg += " " + problem + ";";
     if (llvm::any_of(noPlace, [](const std::string &n) {

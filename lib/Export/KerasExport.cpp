@@ -19,6 +19,7 @@
 #include <H5Cpp.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
@@ -220,6 +221,123 @@ public:
     // and it only ever points at a complete shard.
     return writeFileAtomic(std::string(shardPath), bytes, error) &&
            writeFileAtomic(out, model.dump(1) + "\n", error);
+  }
+
+  bool insertBatchNorm(const std::string &after, const std::string &name,
+                       const std::vector<float> (&values)[4], float epsilon,
+                       float momentum, std::string &error) override {
+    json &topology = root["modelTopology"];
+    json *model = topology.contains("model_config") &&
+                          topology["model_config"].is_object()
+                      ? &topology["model_config"]
+                      : &topology;
+    if (!model->contains("config")) {
+      error = "modelTopology holds no model config";
+      return false;
+    }
+    bool sequential = model->value("class_name", "") == "Sequential";
+    json &config = (*model)["config"];
+    json *layers = config.is_array() ? &config
+                   : config.contains("layers") ? &config["layers"]
+                                               : nullptr;
+    if (!layers || !layers->is_array()) {
+      error = "the model config has no list of layers";
+      return false;
+    }
+    auto layerName = [](const json &l) {
+      if (l.contains("name") && l["name"].is_string())
+        return l["name"].get<std::string>();
+      if (l.contains("config") && l["config"].contains("name"))
+        return l["config"]["name"].get<std::string>();
+      return std::string();
+    };
+    int index = -1;
+    for (size_t i = 0; i < layers->size(); ++i)
+      if (layerName((*layers)[i]) == after)
+        index = int(i);
+    if (index < 0) {
+      error = "no layer named '" + after + "'";
+      return false;
+    }
+    // TFJS names weights `<layer>/<weight>`: a layer name holds no '/'.
+    std::string base = name;
+    std::replace(base.begin(), base.end(), '/', '_');
+    std::string bnName = base;
+    for (int k = 1;; ++k) {
+      bool taken = false;
+      for (const json &l : *layers)
+        taken |= layerName(l) == bnName;
+      if (!taken)
+        break;
+      bnName = base + "_" + std::to_string(k);
+    }
+    json zeros = {{"class_name", "Zeros"}, {"config", json::object()}};
+    json ones = {{"class_name", "Ones"}, {"config", json::object()}};
+    json entry = {
+        {"class_name", "BatchNormalization"},
+        {"name", bnName},
+        {"config",
+         {{"name", bnName}, {"trainable", true}, {"dtype", "float32"},
+          {"axis", -1}, {"momentum", momentum}, {"epsilon", epsilon},
+          {"center", true}, {"scale", true}, {"beta_initializer", zeros},
+          {"gamma_initializer", ones}, {"moving_mean_initializer", zeros},
+          {"moving_variance_initializer", ones},
+          {"beta_regularizer", nullptr}, {"gamma_regularizer", nullptr},
+          {"beta_constraint", nullptr}, {"gamma_constraint", nullptr}}}};
+    if (!sequential) {
+      // Functional: the BN reads `after`'s output, and everything that read
+      // it (layers, model outputs) reads the BN's instead.
+      const json &inbound = (*layers)[index].value("inbound_nodes", json());
+      if (!inbound.is_array() || inbound.size() != 1) {
+        error = "layer '" + after + "' is called " +
+                std::to_string(inbound.is_array() ? inbound.size() : 0) +
+                " times; a batch norm behind a shared layer has no single "
+                "place";
+        return false;
+      }
+      auto rewire = [&](json &ref) -> bool {
+        if (!ref.is_array() || ref.empty() || !ref[0].is_string())
+          return false;
+        if (ref[0] == after) {
+          if (ref.size() < 3 || ref[1] != 0 || ref[2] != 0)
+            return false;
+          ref[0] = bnName;
+        }
+        return true;
+      };
+      for (json &l : *layers) {
+        if (!l.contains("inbound_nodes"))
+          continue;
+        for (json &node : l["inbound_nodes"]) {
+          if (!node.is_array()) {
+            error = "layer '" + layerName(l) +
+                    "' has inbound nodes in a form other than Keras 2's";
+            return false;
+          }
+          for (json &ref : node)
+            if (!rewire(ref)) {
+              error = "layer '" + layerName(l) + "' has an unexpected inbound "
+                      "node";
+              return false;
+            }
+        }
+      }
+      if (config.is_object() && config.contains("output_layers"))
+        for (json &ref : config["output_layers"])
+          if (!rewire(ref)) {
+            error = "unexpected output_layers entry";
+            return false;
+          }
+      entry["inbound_nodes"] = json::array(
+          {json::array({json::array({after, 0, 0, json::object()})})});
+    }
+    layers->insert(layers->begin() + index + 1, entry);
+    static const char *roles[4] = {"gamma", "beta", "moving_mean",
+                                   "moving_variance"};
+    for (int k = 0; k < 4; ++k)
+      entries.push_back({bnName + "/" + roles[k],
+                         {int64_t(values[k].size())}, false, values[k]});
+    return true;
   }
 
 private:

@@ -217,6 +217,9 @@ int main(int argc, char **argv) {
   if (summary.inserted)
     llvm::outs() << " (" << summary.inserted
                  << " batch norms inserted by a rewrite added to the graph)";
+  if (summary.identities)
+    llvm::outs() << " (" << summary.identities
+                 << " batch norms folded away in training kept as identity)";
   if (summary.unchanged > summary.folded)
     llvm::outs() << " (" << summary.unchanged - summary.folded
                  << " importer-made constants unchanged)";

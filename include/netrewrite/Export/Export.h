@@ -78,6 +78,7 @@ struct Summary {
   size_t unchanged = 0;  ///< parameters without a source tensor, unchanged
   size_t folded = 0;     ///< made-up biases moved into the next layer
   size_t inserted = 0;   ///< batch norms added to the source graph
+  size_t identities = 0; ///< source batch norms folded away, kept as identity
 };
 
 /// The whole export. Import diagnostics go to the context's handler; every
