@@ -52,14 +52,18 @@ echo "(b) rules/insert-dropout.nrr:"; grep -v '^#' "$ROOT/rules/insert-dropout.n
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
   --rewrite-report -o /dev/null > "$OUT/b-dropout.report.txt"
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
-  --netrewrite-layer-graph=output="$OUT/b-dropout.svg" -o "$OUT/b-dropout.mlirbc"
+  --rewrite-report=svg -o /dev/null > "$OUT/b-dropout.svg"
+"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
+  -o "$OUT/b-dropout.mlirbc"
 grep "^total:" "$OUT/b-dropout.report.txt"
 echo "(c) --fold-bn, then rules/insert-bn.nrr:"; grep -v '^#' "$ROOT/rules/insert-bn.nrr" | sed '/^$/d;s/^/      /'
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --fold-bn -o "$OUT/c-folded.mlirbc"
 "$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
   --rewrite-report -o /dev/null > "$OUT/c-bn.report.txt"
 "$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
-  --netrewrite-layer-graph=output="$OUT/c-bn.svg" -o "$OUT/c-bn.mlirbc"
+  --rewrite-report=svg -o /dev/null > "$OUT/c-bn.svg"
+"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
+  -o "$OUT/c-bn.mlirbc"
 grep "^total:" "$OUT/c-bn.report.txt"
 
 step "3. Native training executables (netrewrite-compile --train --optimizer=rmsprop)"

@@ -31,8 +31,14 @@ def inbound(layer):
             yield ref[0]
 
 
-def output_channels(model, layer):
-    """Channels of `layer`'s output, read from the shapes of its weights."""
+# Layers that keep their input's channel count and own no weights.
+CHANNEL_PRESERVING = {"Activation", "ReLU", "Dropout", "ZeroPadding2D",
+                      "MaxPooling2D", "AveragePooling2D", "LeakyReLU"}
+
+
+def output_channels(model, layers, layer):
+    """Channels of `layer`'s output, read from the shapes of its weights (or,
+    through activations and paddings, of the layer below)."""
     for group in model["weightsManifest"]:
         for w in group["weights"]:
             owner, _, role = w["name"].rpartition("/")
@@ -40,12 +46,17 @@ def output_channels(model, layer):
                                            "kernel", "depthwise_kernel"):
                 return w["shape"][-1] if role != "depthwise_kernel" else \
                     w["shape"][-2] * w["shape"][-1]
+    spec = layers.get(layer)
+    below = list(inbound(spec)) if spec else []
+    if spec and spec["class_name"] in CHANNEL_PRESERVING and len(below) == 1:
+        return output_channels(model, layers, below[0])
     sys.exit(f"tfjs-cut-model: cannot tell the channel count of '{layer}' "
-             "(it owns no weights); cut at a conv or batch-norm layer")
+             "(it owns no weights); cut at a conv, batch-norm or activation layer")
 
 
 def add_head(model, cfg, below, classes, seed, out_dir):
-    channels = output_channels(model, below)
+    channels = output_channels(
+        model, {l["config"]["name"]: l for l in cfg["layers"]}, below)
     cfg["layers"].append({
         "name": "head_gap", "class_name": "GlobalAveragePooling2D",
         "config": {"name": "head_gap", "trainable": True,

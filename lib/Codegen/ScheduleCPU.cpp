@@ -65,6 +65,9 @@ std::string anyOps(unsigned n) {
 struct Schedule {
   SmallVector<int64_t> forallSizes;
   SmallVector<int64_t> forSizes;
+  /// Order of the for-loops over the op's dimensions (empty: dimension
+  /// order), e.g. to put reduction loops innermost.
+  SmallVector<int64_t> forInterchange;
   bool decompose = false;
   bool vectorize = true;
   /// Fuse the producer of this init operand (the bias broadcast or fill)
@@ -108,7 +111,10 @@ std::string scriptFor(const Schedule &s) {
   if (loops) {
     os << "    %t1, %loops:" << loops
        << " = transform.structured.tile_using_for " << cur << " tile_sizes "
-       << sizesText(s.forSizes) << " : (!transform.any_op) -> "
+       << sizesText(s.forSizes);
+    if (!s.forInterchange.empty())
+      os << " interchange = " << sizesText(s.forInterchange);
+    os << " : (!transform.any_op) -> "
        << anyOps(loops + 1) << "\n";
     cur = "%t1";
   }
@@ -143,6 +149,90 @@ void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
     if (t != 0 && s.forSizes[d] == 0)
       s.forSizes[d] = t;
   s.forallSizes.clear();
+}
+
+/// A matmul-like contraction: some input broadcasts along a parallel
+/// dimension (A[m,k] * B[k,n] -> C[m,n]); the contraction schedule below
+/// turns those into outer-product FMA chains.
+bool isMatmulLike(linalg::LinalgOp op) {
+  if (!linalg::isaContractionOpInterface(op))
+    return false;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(in);
+    for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (it == utils::IteratorType::parallel && !map.isFunctionOfDim(d))
+        return true;
+  }
+  return false;
+}
+
+/// A reduction over outer dimensions of an elementwise expression, with the
+/// innermost dimension parallel and contiguous in every operand that reads
+/// it: batch-norm statistics and their gradients (sums over the batch),
+/// bias gradients, products of a gradient with an activation summed over
+/// the batch. Matmul-like contractions have their own schedule.
+bool isVectorizableReduction(linalg::GenericOp op) {
+  unsigned rank = op.getNumLoops();
+  if (op.getNumReductionLoops() == 0 || rank < 2 ||
+      op.getNumDpsInits() != 1 || op.hasIndexSemantics() || isMatmulLike(op))
+    return false;
+  if (op.getIteratorTypesArray().back() != utils::IteratorType::parallel)
+    return false;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (!map.isProjectedPermutation())
+      return false;
+    if (map.isFunctionOfDim(rank - 1) &&
+        map.getResults().back() != getAffineDimExpr(rank - 1, op.getContext()))
+      return false;
+  }
+  return true;
+}
+
+/// Vectors along the innermost (parallel) dimension, row blocks of 8 on the
+/// parallel dimension before it, reduction dimensions as the innermost
+/// loops in steps of 1: each step is then an elementwise multiply-add into
+/// an 8x32 accumulator that stays in registers. Vectorising the reduction
+/// dimension instead (a contraction over the batch) lowers to one
+/// gather-and-reduce per output element: measured 600,000 LLVM
+/// insert/extractelement instructions in one MobileNetV2 training step.
+Schedule scheduleReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges) {
+  unsigned rank = ranges.size();
+  Schedule s;
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  SmallVector<unsigned> par, red;
+  for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray()))
+    (it == utils::IteratorType::parallel ? par : red).push_back(d);
+  unsigned v = rank - 1;
+  s.forSizes[v] = tileFor(ranges[v], 32, 16);
+  std::optional<unsigned> row;
+  for (unsigned d : llvm::reverse(ArrayRef(par).drop_back()))
+    if (ranges[d] > 1) {
+      row = d;
+      break;
+    }
+  bool outerParallel = false;
+  for (unsigned d : par)
+    if (d != v && d != row && ranges[d] > 1) {
+      s.forallSizes[d] = 1;
+      outerParallel = true;
+    }
+  if (row) {
+    int64_t rowTile = tileFor(ranges[*row], 8);
+    (outerParallel ? s.forSizes : s.forallSizes)[*row] = rowTile;
+  }
+  for (unsigned d : red)
+    s.forSizes[d] = 1;
+  for (unsigned d = 0; d < rank; ++d)
+    if (s.forSizes[d] == ranges[d] && s.forallSizes[d] == 0 &&
+        llvm::is_contained(par, d))
+      s.forSizes[d] = 0;
+  s.forInterchange.append(par.begin(), par.end());
+  s.forInterchange.append(red.begin(), red.end());
+  if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
+    s.forallSizes.clear();
+  return s;
 }
 
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
@@ -200,6 +290,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.forSizes = {0, tileFor(ranges[1], 32, 16), tileFor(ranges[2], 32)};
     return s;
   }
+  if (auto generic = dyn_cast<linalg::GenericOp>(o);
+      generic && isVectorizableReduction(generic))
+    return scheduleReduction(generic, ranges);
   // Contractions in generic form (a dense layer after unit-dimension
   // folding is a matrix-vector product): vectors along the innermost
   // parallel dimension, row blocks of 8 on the one before, reductions in

@@ -38,6 +38,11 @@ std::vector<float> netrewrite::permuteData(ArrayRef<float> data,
   return out;
 }
 
+void netrewrite::attachWeightSource(Value constant, const WeightSource &source) {
+  Operation *op = constant.getDefiningOp();
+  op->setAttr(WeightSource::kAttrName, source.toAttr(op->getContext()));
+}
+
 std::vector<int64_t> WeightSource::currentShape() const {
   std::vector<int64_t> s = shape;
   for (const Step &step : steps) {

@@ -2,6 +2,7 @@
 
 #include "netrewrite/Runtime/Checkpoint.h"
 #include "netrewrite/Runtime/Error.h"
+#include "netrewrite/Runtime/Shape.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,15 +27,6 @@ std::string hex64(uint64_t v) {
   char b[32];
   std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
   return b;
-}
-
-std::string shapeString(const std::vector<int64_t> &shape) {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s;
 }
 
 void putLE64(std::string &out, uint64_t v) {

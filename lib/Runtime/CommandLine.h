@@ -115,8 +115,9 @@ Metrics evaluate(const Model &model, const ModelState &state,
                  const Dataset &data, const Preprocess &pp,
                  const std::string &title, double *seconds);
 
-/// A one-line progress bar on stderr, shown only on a terminal (or when
-/// NETREWRITE_PROGRESS=1), redrawn at most ten times a second.
+/// A one-line progress bar on stderr, shown on a terminal (or when
+/// NETREWRITE_PROGRESS=1), redrawn at most ten times a second; into a file,
+/// one plain line a minute (none with NETREWRITE_PROGRESS=0).
 class Progress {
 public:
   Progress(std::string title, size_t total);
@@ -127,6 +128,7 @@ private:
   std::string title_;
   size_t total_;
   bool enabled_;
+  bool logLines_;
   std::chrono::steady_clock::time_point start_, last_;
   bool drawn_ = false;
 };

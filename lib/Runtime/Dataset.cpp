@@ -78,7 +78,7 @@ bool isDirectory(const std::string &p) {
 std::vector<unsigned char> readMaybeGz(const std::string &path) {
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f)
-    fail(path + ": cannot open: " + std::strerror(errno));
+    failAt(path, withErrno("cannot open"));
   gzbuffer(f, 1 << 17);
   std::vector<unsigned char> data;
   unsigned char buf[1 << 16];
@@ -88,7 +88,7 @@ std::vector<unsigned char> readMaybeGz(const std::string &path) {
       int code;
       std::string msg = gzerror(f, &code);
       gzclose(f);
-      fail(path + ": corrupt compressed data: " + msg);
+      failAt(path, "corrupt compressed data: " + msg);
     }
     if (n == 0)
       break;
@@ -98,7 +98,7 @@ std::vector<unsigned char> readMaybeGz(const std::string &path) {
   std::string msg = gzerror(f, &code);
   gzclose(f);
   if (code != Z_OK && code != Z_STREAM_END)
-    fail(path + ": corrupt or truncated gzip data: " + msg);
+    failAt(path, "corrupt or truncated gzip data: " + msg);
   return data;
 }
 
@@ -115,39 +115,39 @@ public:
       : imagesPath_(imagesPath) {
     images_ = readMaybeGz(imagesPath);
     if (images_.size() < 16 || bigEndian32(images_.data()) != 0x00000803)
-      fail(imagesPath + ": not an IDX image file (expected magic 0x00000803" +
-           (images_.size() >= 4
-                ? ", found 0x" + hex(bigEndian32(images_.data())) + ")"
-                : ", the file has only " + std::to_string(images_.size()) +
-                      " bytes)"));
+      failAt(imagesPath,
+             "not an IDX image file (expected magic 0x00000803" +
+                 (images_.size() >= 4
+                      ? ", found 0x" + hex(bigEndian32(images_.data())) + ")"
+                      : ", the file has only " +
+                            std::to_string(images_.size()) + " bytes)"));
     count_ = bigEndian32(images_.data() + 4);
     rows_ = bigEndian32(images_.data() + 8);
     cols_ = bigEndian32(images_.data() + 12);
     if (rows_ == 0 || cols_ == 0 || rows_ > 65536 || cols_ > 65536)
-      fail(imagesPath + ": implausible image size " + std::to_string(rows_) +
-           "x" + std::to_string(cols_));
+      failAt(imagesPath, "implausible image size " + std::to_string(rows_) +
+                             "x" + std::to_string(cols_));
     uint64_t need = 16 + uint64_t(count_) * rows_ * cols_;
     if (images_.size() != need)
-      fail(imagesPath + ": " +
-           (images_.size() < need ? "truncated" : "has trailing bytes") +
-           ": the header announces " + std::to_string(count_) + " images of " +
-           std::to_string(rows_) + "x" + std::to_string(cols_) + " (" +
-           std::to_string(need) + " bytes), the data has " +
-           std::to_string(images_.size()) + " bytes");
+      failAt(imagesPath,
+             sizeMismatch(images_.size(), need) + ": the header announces " +
+                 std::to_string(count_) + " images of " +
+                 std::to_string(rows_) + "x" + std::to_string(cols_) + " (" +
+                 std::to_string(need) + " bytes), the data has " +
+                 std::to_string(images_.size()) + " bytes");
     std::vector<unsigned char> labels = readMaybeGz(labelsPath);
     if (labels.size() < 8 || bigEndian32(labels.data()) != 0x00000801)
-      fail(labelsPath +
-           ": not an IDX label file (expected magic 0x00000801)");
+      failAt(labelsPath, "not an IDX label file (expected magic 0x00000801)");
     uint32_t nLabels = bigEndian32(labels.data() + 4);
     if (labels.size() != 8 + uint64_t(nLabels))
-      fail(labelsPath + ": " +
-           (labels.size() < 8 + uint64_t(nLabels) ? "truncated"
-                                                   : "has trailing bytes") +
-           ": the header announces " + std::to_string(nLabels) +
-           " labels, the data has " + std::to_string(labels.size() - 8));
+      failAt(labelsPath,
+             sizeMismatch(labels.size(), 8 + uint64_t(nLabels)) +
+                 ": the header announces " + std::to_string(nLabels) +
+                 " labels, the data has " + std::to_string(labels.size() - 8));
     if (nLabels != count_)
-      fail(labelsPath + ": has " + std::to_string(nLabels) + " labels but " +
-           imagesPath + " has " + std::to_string(count_) + " images");
+      failAt(labelsPath, "has " + std::to_string(nLabels) + " labels but " +
+                             imagesPath + " has " + std::to_string(count_) +
+                             " images");
     labels_.assign(labels.begin() + 8, labels.end());
   }
   size_t size() const override { return count_; }
@@ -186,15 +186,16 @@ public:
     for (const std::string &f : files) {
       std::vector<unsigned char> bytes = readMaybeGz(f);
       if (bytes.empty())
-        fail(f + ": empty CIFAR-10 batch file");
+        failAt(f, "empty CIFAR-10 batch file");
       if (bytes.size() % rec != 0)
-        fail(f + ": truncated or not a CIFAR-10 binary batch: " +
-             std::to_string(bytes.size()) +
-             " bytes is not a multiple of the 3073-byte record size");
+        failAt(f, "truncated or not a CIFAR-10 binary batch: " +
+                      std::to_string(bytes.size()) +
+                      " bytes is not a multiple of the 3073-byte record size");
       for (size_t r = 0; r < bytes.size() / rec; ++r)
         if (bytes[r * rec] > 9)
-          fail(f + ": record " + std::to_string(r) + " has label " +
-               std::to_string(bytes[r * rec]) + " (CIFAR-10 labels are 0..9)");
+          failAt(f, "record " + std::to_string(r) + " has label " +
+                        std::to_string(bytes[r * rec]) +
+                        " (CIFAR-10 labels are 0..9)");
       data_.insert(data_.end(), bytes.begin(), bytes.end());
       names_ += (names_.empty() ? "" : ", ") + f;
     }
@@ -229,35 +230,35 @@ public:
     if (!readNpyHeader(imagesPath, shape_, offset_, err))
       fail(err);
     if (shape_.size() != 3 && shape_.size() != 4)
-      fail(imagesPath + ": expected shape N x H x W [x C], got " +
-           std::to_string(shape_.size()) + " dimensions");
+      failAt(imagesPath, "expected shape N x H x W [x C], got " +
+                             std::to_string(shape_.size()) + " dimensions");
     if (shape_.size() == 3)
       shape_.push_back(1);
     struct stat st;
     ::stat(imagesPath.c_str(), &st);
     int64_t need = offset_ + 4 * shape_[0] * shape_[1] * shape_[2] * shape_[3];
     if (st.st_size != need)
-      fail(imagesPath + ": " + (st.st_size < need ? "truncated" : "has trailing bytes") +
-           ": shape needs " + std::to_string(need) + " bytes, file has " +
-           std::to_string(st.st_size));
+      failAt(imagesPath, sizeMismatch(st.st_size, need) + ": shape needs " +
+                             std::to_string(need) + " bytes, file has " +
+                             std::to_string(st.st_size));
     std::vector<int64_t> lshape;
     std::vector<double> lvals;
     if (!readNpyAsDouble(labelsPath, lshape, lvals, err))
       fail(err);
     if (lshape.empty() || lshape.size() > 2)
-      fail(labelsPath + ": expected N class ids or an N x K one-hot array");
+      failAt(labelsPath, "expected N class ids or an N x K one-hot array");
     if (lshape[0] != shape_[0])
-      fail(labelsPath + ": has " + std::to_string(lshape[0]) +
-           " labels but " + imagesPath + " has " + std::to_string(shape_[0]) +
-           " images");
+      failAt(labelsPath, "has " + std::to_string(lshape[0]) + " labels but " +
+                             imagesPath + " has " + std::to_string(shape_[0]) +
+                             " images");
     int64_t k = lshape.size() == 2 ? lshape[1] : 1;
     for (int64_t i = 0; i < shape_[0]; ++i) {
       const double *row = lvals.data() + i * k;
       int lab;
       if (k == 1) {
         if (row[0] < 0 || row[0] != std::floor(row[0]) || row[0] > 1e6)
-          fail(labelsPath + ": label #" + std::to_string(i) + " is " +
-               std::to_string(row[0]) + ", not a class id");
+          failAt(labelsPath, "label #" + std::to_string(i) + " is " +
+                                 std::to_string(row[0]) + ", not a class id");
         lab = int(row[0]);
       } else {
         lab = int(std::max_element(row, row + k) - row);
@@ -266,7 +267,7 @@ public:
     }
     fd_ = ::open(imagesPath.c_str(), O_RDONLY);
     if (fd_ < 0)
-      fail(imagesPath + ": cannot open: " + std::strerror(errno));
+      failAt(imagesPath, withErrno("cannot open"));
   }
   ~NpyDataset() override {
     if (fd_ >= 0)
@@ -281,7 +282,7 @@ public:
     out.pixels.resize(n);
     ssize_t got = ::pread(fd_, out.pixels.data(), n * 4, offset_ + i * n * 4);
     if (got != ssize_t(n * 4))
-      fail(imagesPath_ + ": read error at image " + std::to_string(i));
+      failAt(imagesPath_, "read error at image " + std::to_string(i));
   }
   int label(size_t i) const override { return labels_[i]; }
   float defaultScale() const override { return 1.0f; }
@@ -353,7 +354,7 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
   if (!exists(path) && (path == "fashion-mnist" || path == "fashion_mnist"))
     path = "/usr/share/datasets/fashion-mnist";
   if (!exists(path))
-    fail(path + ": no such file or directory");
+    failAt(path, "no such file or directory");
   if (split != "train" && split != "test")
     fail("--split: expected 'train' or 'test', got '" + split + "'");
   bool train = split == "train";
@@ -370,19 +371,19 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
     if (format == "fashion-mnist" || format == "mnist" || format == "idx") {
       size_t at = f.rfind("images-idx3");
       if (at == std::string::npos || at < f.size() - base.size())
-        fail(f + ": an IDX image file name contains 'images-idx3' (its "
-                 "labels are read from the matching 'labels-idx1' file)");
+        failAt(f, "an IDX image file name contains 'images-idx3' (its "
+                  "labels are read from the matching 'labels-idx1' file)");
       std::string labels = f;
       labels.replace(at, 11, "labels-idx1");
       if (!exists(labels))
-        fail(f + ": no labels file " + labels + " next to it");
+        failAt(f, "no labels file " + labels + " next to it");
       return std::make_shared<IdxDataset>(f, labels);
     }
     if (format == "cifar10")
       return std::make_shared<CifarDataset>(std::vector<std::string>{f});
-    fail(path + ": expected a dataset directory (Fashion-MNIST's four IDX "
-                "files, CIFAR-10 batches, or images.npy + labels.npy), an "
-                "IDX image file or a CIFAR-10 .bin batch");
+    failAt(path, "expected a dataset directory (Fashion-MNIST's four IDX "
+                 "files, CIFAR-10 batches, or images.npy + labels.npy), an "
+                 "IDX image file or a CIFAR-10 .bin batch");
   }
   std::string dir = path;
   while (dir.size() > 1 && dir.back() == '/')
@@ -404,19 +405,19 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
                   .empty())
       format = "npy-dir";
     else
-      fail(dir + ": cannot tell the dataset format (no *-images-idx3-ubyte"
-                 "[.gz], data_batch_*.bin/test_batch.bin or images.npy); "
-                 "pass --format");
+      failAt(dir, "cannot tell the dataset format (no *-images-idx3-ubyte"
+                  "[.gz], data_batch_*.bin/test_batch.bin or images.npy); "
+                  "pass --format");
   }
   if (format == "fashion-mnist" || format == "mnist" || format == "idx") {
     std::string images = fashionFile(dir, idxPrefix + "-images-idx3-ubyte");
     std::string labels = fashionFile(dir, idxPrefix + "-labels-idx1-ubyte");
     if (images.empty())
-      fail(dir + ": no " + idxPrefix + "-images-idx3-ubyte[.gz] for the " +
-           split + " split");
+      failAt(dir, "no " + idxPrefix + "-images-idx3-ubyte[.gz] for the " +
+                      split + " split");
     if (labels.empty())
-      fail(dir + ": no " + idxPrefix + "-labels-idx1-ubyte[.gz] for the " +
-           split + " split");
+      failAt(dir, "no " + idxPrefix + "-labels-idx1-ubyte[.gz] for the " +
+                      split + " split");
     return std::make_shared<IdxDataset>(images, labels);
   }
   if (format == "cifar10") {
@@ -431,9 +432,10 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
       files.push_back(dir + "/test_batch.bin");
     }
     if (files.empty())
-      fail(dir + ": no CIFAR-10 " +
-           std::string(train ? "data_batch_1..5.bin" : "test_batch.bin") +
-           " for the " + split + " split");
+      failAt(dir,
+             "no CIFAR-10 " +
+                 std::string(train ? "data_batch_1..5.bin" : "test_batch.bin") +
+                 " for the " + split + " split");
     return std::make_shared<CifarDataset>(files);
   }
   if (format == "npy-dir") {
@@ -441,11 +443,12 @@ netrewrite::runtime::openDataset(const std::string &pathIn,
     std::string base = isDirectory(sub) ? sub : dir;
     std::string images = firstExisting(base, {"images.npy", "x.npy"});
     if (images.empty())
-      fail(dir + ": an npy-dir dataset needs images.npy (or x.npy), also "
-                 "accepted in " + split + "/");
+      failAt(dir, "an npy-dir dataset needs images.npy (or x.npy), also "
+                  "accepted in " +
+                      split + "/");
     std::string labels = firstExisting(base, {"labels.npy", "y.npy"});
     if (labels.empty())
-      fail(base + ": no labels.npy (or y.npy) next to " + images);
+      failAt(base, "no labels.npy (or y.npy) next to " + images);
     return std::make_shared<NpyDataset>(images, labels);
   }
   fail("--format: unknown dataset format '" + format +

@@ -377,13 +377,29 @@ Progress::Progress(std::string title, size_t total)
     : title_(std::move(title)), total_(total) {
   const char *env = std::getenv("NETREWRITE_PROGRESS");
   enabled_ = env ? std::string(env) == "1" : ::isatty(2);
+  // Into a log file (nohup, CI): a plain line a minute, so a long run shows
+  // it is alive without filling the log with redraws.
+  logLines_ = !env && !enabled_;
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
 void Progress::update(size_t done, const std::string &extra) {
+  auto now = std::chrono::steady_clock::now();
+  if (logLines_) {
+    if (done >= total_ ||
+        std::chrono::duration<double>(now - last_).count() < 60)
+      return;
+    last_ = now;
+    double el = secondsSince(start_);
+    double rate = el > 0 ? done / el : 0;
+    std::fprintf(stderr, "%s %zu/%zu %s %.0f img/s ETA %.0fs\n",
+                 title_.c_str(), done, total_, extra.c_str(), rate,
+                 rate > 0 ? (total_ - done) / rate : 0);
+    std::fflush(stderr);
+    return;
+  }
   if (!enabled_)
     return;
-  auto now = std::chrono::steady_clock::now();
   if (done < total_ && drawn_ &&
       std::chrono::duration<double>(now - last_).count() < 0.1)
     return;

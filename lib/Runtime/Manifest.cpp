@@ -2,6 +2,7 @@
 
 #include "netrewrite/Runtime/Manifest.h"
 #include "netrewrite/Runtime/Error.h"
+#include "netrewrite/Runtime/Shape.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,20 +20,10 @@ uint64_t netrewrite::runtime::fnv1a(const void *data, size_t size,
   return h;
 }
 
-int64_t TensorSpec::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
+int64_t TensorSpec::numElements() const { return runtime::numElements(shape); }
 
 std::string TensorSpec::shapeString() const {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s;
+  return runtime::shapeString(shape);
 }
 
 namespace {

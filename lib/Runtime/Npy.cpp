@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "netrewrite/Runtime/Npy.h"
+#include "netrewrite/Runtime/Error.h"
+#include "netrewrite/Runtime/Shape.h"
 
 #include <cstdio>
 #include <cstring>
@@ -16,20 +18,10 @@
 
 using namespace netrewrite::runtime;
 
-int64_t NpyArray::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
+int64_t NpyArray::numElements() const { return runtime::numElements(shape); }
 
 std::string NpyArray::shapeString() const {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s;
+  return runtime::shapeString(shape);
 }
 
 namespace {
@@ -132,64 +124,51 @@ namespace {
 /// first data byte.
 bool readHeader(std::ifstream &in, const std::string &path, NpyArray &array,
                 std::string &error, std::string *anyDescr = nullptr) {
-  if (!in) {
-    error = path + ": cannot open: " + std::strerror(errno);
-    return false;
-  }
+  if (!in)
+    return reportAt(error, path, withErrno("cannot open"));
   char magic[8];
-  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
-    error = path + ": not a .npy file (missing the \\x93NUMPY magic)";
-    return false;
-  }
+  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    return reportAt(error, path,
+                    "not a .npy file (missing the \\x93NUMPY magic)");
   unsigned major = static_cast<unsigned char>(magic[6]);
   uint32_t headerLen = 0;
   if (major == 1) {
     unsigned char len[2];
-    if (!in.read(reinterpret_cast<char *>(len), 2)) {
-      error = path + ": truncated .npy header";
-      return false;
-    }
+    if (!in.read(reinterpret_cast<char *>(len), 2))
+      return reportAt(error, path, "truncated .npy header");
     headerLen = len[0] | (len[1] << 8);
   } else if (major == 2 || major == 3) {
     unsigned char len[4];
-    if (!in.read(reinterpret_cast<char *>(len), 4)) {
-      error = path + ": truncated .npy header";
-      return false;
-    }
+    if (!in.read(reinterpret_cast<char *>(len), 4))
+      return reportAt(error, path, "truncated .npy header");
     headerLen = len[0] | (len[1] << 8) | (len[2] << 16) | (uint32_t(len[3]) << 24);
   } else {
-    error = path + ": unsupported .npy version " + std::to_string(major);
-    return false;
+    return reportAt(error, path,
+                    "unsupported .npy version " + std::to_string(major));
   }
-  if (headerLen > (1u << 20)) {
-    error = path + ": .npy header length " + std::to_string(headerLen) +
-            " is implausible";
-    return false;
-  }
+  if (headerLen > (1u << 20))
+    return reportAt(error, path,
+                    ".npy header length " + std::to_string(headerLen) +
+                        " is implausible");
   std::string header(headerLen, '\0');
-  if (!in.read(header.data(), headerLen)) {
-    error = path + ": truncated .npy header";
-    return false;
-  }
+  if (!in.read(header.data(), headerLen))
+    return reportAt(error, path, "truncated .npy header");
   std::string descr, why;
   bool fortran = false;
-  if (!parseHeader(header, descr, fortran, array.shape, why)) {
-    error = path + ": malformed .npy header: " + why;
-    return false;
-  }
+  if (!parseHeader(header, descr, fortran, array.shape, why))
+    return reportAt(error, path, "malformed .npy header: " + why);
   if (anyDescr)
     *anyDescr = descr;
-  else if (descr != "<f4" && descr != "|f4" && descr != "=f4") {
-    error = path + ": dtype '" + descr +
-            "' is not supported; netrewrite reads float32 ('<f4') only "
-            "(convert with arr.astype(numpy.float32))";
-    return false;
-  }
-  if (fortran) {
-    error = path + ": Fortran-order arrays are not supported; save a C-order "
-                   "array (numpy.ascontiguousarray)";
-    return false;
-  }
+  else if (descr != "<f4" && descr != "|f4" && descr != "=f4")
+    return reportAt(
+        error, path,
+        "dtype '" + descr +
+            "' is not supported; netrewrite reads float32 "
+            "('<f4') only (convert with arr.astype(numpy.float32))");
+  if (fortran)
+    return reportAt(error, path,
+                    "Fortran-order arrays are not supported; save a C-order "
+                    "array (numpy.ascontiguousarray)");
   return true;
 }
 } // namespace
@@ -214,24 +193,21 @@ bool netrewrite::runtime::readNpy(const std::string &path, NpyArray &array,
     return false;
   int64_t n = 1;
   for (int64_t d : array.shape) {
-    if (d != 0 && n > (int64_t(1) << 40) / d) {
-      error = path + ": shape " + array.shapeString() + " is too large";
-      return false;
-    }
+    if (d != 0 && n > (int64_t(1) << 40) / d)
+      return reportAt(error, path,
+                      "shape " + array.shapeString() + " is too large");
     n *= d;
   }
   array.data.resize(n);
-  if (!in.read(reinterpret_cast<char *>(array.data.data()), n * sizeof(float))) {
-    error = path + ": truncated data: shape " + array.shapeString() +
-            " needs " + std::to_string(n * sizeof(float)) + " bytes";
-    return false;
-  }
+  if (!in.read(reinterpret_cast<char *>(array.data.data()), n * sizeof(float)))
+    return reportAt(error, path,
+                    "truncated data: shape " + array.shapeString() + " needs " +
+                        std::to_string(n * sizeof(float)) + " bytes");
   in.peek();
-  if (!in.eof()) {
-    error = path + ": trailing bytes after the " + std::to_string(n) +
-            " float32 values of shape " + array.shapeString();
-    return false;
-  }
+  if (!in.eof())
+    return reportAt(error, path,
+                    "trailing bytes after the " + std::to_string(n) +
+                        " float32 values of shape " + array.shapeString());
   return true;
 }
 
@@ -255,10 +231,8 @@ bool netrewrite::runtime::writeNpy(const std::string &path,
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = path + ": cannot write: " + std::strerror(errno);
-      return false;
-    }
+    if (!out)
+      return reportAt(error, path, withErrno("cannot write"));
     out.write("\x93NUMPY\x01\x00", 8);
     unsigned char len[2] = {static_cast<unsigned char>(header.size() & 0xff),
                             static_cast<unsigned char>(header.size() >> 8)};
@@ -268,16 +242,16 @@ bool netrewrite::runtime::writeNpy(const std::string &path,
               array.data.size() * sizeof(float));
     out.flush();
     if (!out) {
-      error = path + ": write failed: " + std::strerror(errno);
+      std::string why = withErrno("write failed");
       out.close();
       std::remove(tmp.c_str());
-      return false;
+      return reportAt(error, path, why);
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = path + ": cannot rename temporary file: " + std::strerror(errno);
+    std::string why = withErrno("cannot rename temporary file");
     std::remove(tmp.c_str());
-    return false;
+    return reportAt(error, path, why);
   }
   return true;
 }
@@ -301,21 +275,20 @@ bool netrewrite::runtime::readNpyAsDouble(const std::string &path,
   bool isKnown = false;
   for (const char *k : known)
     isKnown |= kind == k;
-  if (!ok || !isKnown) {
-    error = path + ": dtype '" + descr +
-            "' is not supported (expected a little-endian integer or float)";
-    return false;
-  }
+  if (!ok || !isKnown)
+    return reportAt(
+        error, path,
+        "dtype '" + descr +
+            "' is not supported (expected a little-endian integer or float)");
   int64_t n = 1;
   for (int64_t d : shape)
     n *= d;
   size_t width = size_t(kind[1] - '0');
   std::vector<unsigned char> raw(size_t(n) * width);
-  if (!in.read(reinterpret_cast<char *>(raw.data()), raw.size())) {
-    error = path + ": truncated data: shape " + array.shapeString() +
-            " needs " + std::to_string(raw.size()) + " bytes";
-    return false;
-  }
+  if (!in.read(reinterpret_cast<char *>(raw.data()), raw.size()))
+    return reportAt(error, path,
+                    "truncated data: shape " + array.shapeString() + " needs " +
+                        std::to_string(raw.size()) + " bytes");
   values.resize(n);
   for (int64_t i = 0; i < n; ++i) {
     const unsigned char *p = raw.data() + i * width;

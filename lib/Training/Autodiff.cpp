@@ -15,7 +15,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Training.h"
-#include "TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -33,7 +35,7 @@ bool isFloatTensor(Value v) {
 
 class Differentiator {
 public:
-  Differentiator(ImplicitLocOpBuilder &b) : b(b), t(b) {}
+  Differentiator(ImplicitLocOpBuilder &b) : b(b), t(b, b.getLoc()) {}
 
   /// Marks the float values that depend on `wrt`.
   void markActive(Block &block, Operation *end, ArrayRef<Value> wrt) {
@@ -64,12 +66,18 @@ public:
       if (!llvm::any_of(op->getOperands(),
                         [&](Value v) { return active.contains(v); }))
         continue;
-      b.setLoc(op->getLoc());
+      setLoc(op->getLoc());
       if (failed(backprop(op, grads.lookup(op->getResult(0)))))
         return op->emitError("cannot differentiate '")
                << op->getName() << "' (no gradient rule for this form)";
     }
     return success();
+  }
+
+  /// Both builders stamp the ops they create with `loc`.
+  void setLoc(Location loc) {
+    b.setLoc(loc);
+    t.setLoc(loc);
   }
 
   Value gradOf(Value v) {
@@ -272,7 +280,7 @@ LogicalResult Differentiator::backprop(Operation *op, Value g) {
         for (auto [d, st, sz] :
              llvm::zip(TosaBuilder::shapeOf(in(0)), start, size))
           hi.push_back(d - st - sz);
-        accumulate(in(0), t.pad(g, start, hi));
+        accumulate(in(0), t.padEnds(g, start, hi));
         return success();
       })
       .Case<tosa::PadOp>([&](tosa::PadOp p) {
@@ -345,8 +353,9 @@ Value Differentiator::convInputGrad(Value g, Value flipped,
   int64_t right = xs[2] - ds[2] - left + dilation[1] * (kw - 1);
   Value gp = t.padOrCrop(gd, {0, top, left, 0}, {0, bottom, right, 0});
   if (depthwise)
-    return t.depthwiseConv2d(gp, flipped, {0, 0, 0, 0}, {1, 1}, dilation);
-  return t.conv2d(gp, flipped, {0, 0, 0, 0}, {1, 1}, dilation);
+    return t.depthwiseConv2d(gp, flipped, Value(), {0, 0, 0, 0}, {1, 1},
+                             dilation);
+  return t.conv2d(gp, flipped, Value(), {0, 0, 0, 0}, {1, 1}, dilation);
 }
 
 /// x padded (or cropped at the bottom/right) to exactly the rows and
@@ -377,9 +386,9 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
     Value xp = padForWindows(x, ws[1], ws[2], gs[1], gs[2], pad, stride,
                              dilation, 0.0);
     // [C,Hp,Wp,N] * [O,OH,OW,N] -> [C,KH,KW,O]; stride and dilation swap.
-    Value r = t.conv2d(t.transpose(xp, {3, 1, 2, 0}),
-                       t.transpose(g, {3, 1, 2, 0}), {0, 0, 0, 0}, dilation,
-                       stride);
+    Value r =
+        t.conv2d(t.transpose(xp, {3, 1, 2, 0}), t.transpose(g, {3, 1, 2, 0}),
+                 Value(), {0, 0, 0, 0}, dilation, stride);
     accumulate(w, t.transpose(r, {3, 1, 2, 0}));
   }
   biasGrad(op.getBias(), g);
@@ -414,7 +423,8 @@ LogicalResult Differentiator::depthwise(tosa::DepthwiseConv2DOp op, Value g) {
     Value gf = t.reshape(
         t.transpose(t.reshape(g, {n, gs[1], gs[2], c, m}), {1, 2, 0, 3, 4}),
         {gs[1], gs[2], n * c, m});
-    Value r = t.depthwiseConv2d(xf, gf, {0, 0, 0, 0}, dilation, stride);
+    Value r =
+        t.depthwiseConv2d(xf, gf, Value(), {0, 0, 0, 0}, dilation, stride);
     r = t.reduceSum(t.reshape(r, {kh, kw, n, c, m}), 2);
     accumulate(w, t.reshape(r, ws));
   }
@@ -432,13 +442,13 @@ LogicalResult Differentiator::transposeConv(tosa::TransposeConv2DOp op,
   Value ga = t.padOrCrop(g, {0, -outPad[0], -outPad[2], 0},
                          {0, -outPad[1], -outPad[3], 0});
   if (active.contains(x))
-    accumulate(x, t.conv2d(ga, t.transpose(w, {3, 1, 2, 0}), {0, 0, 0, 0},
-                           stride, {1, 1}));
+    accumulate(x, t.conv2d(ga, t.transpose(w, {3, 1, 2, 0}), Value(),
+                           {0, 0, 0, 0}, stride, {1, 1}));
   if (active.contains(w)) {
     // [OC,H',W',N] (*) [IC,IH,IW,N], dilation = stride -> [OC,KH,KW,IC].
     accumulate(w, t.conv2d(t.transpose(ga, {3, 1, 2, 0}),
-                           t.transpose(x, {3, 1, 2, 0}), {0, 0, 0, 0}, {1, 1},
-                           stride));
+                           t.transpose(x, {3, 1, 2, 0}), Value(), {0, 0, 0, 0},
+                           {1, 1}, stride));
   }
   biasGrad(op.getBias(), g);
   return success();
@@ -460,7 +470,7 @@ LogicalResult Differentiator::avgPool(tosa::AvgPool2dOp op, Value g) {
   auto countType = t.f32({1, gs[1], gs[2], 1});
   Value counts = tosa::ConstOp::create(
       b, countType, DenseElementsAttr::get(countType, ArrayRef(inverseCount)));
-  Value ones = t.splat({kernel[0], kernel[1], xs[3], 1}, 1.0);
+  Value ones = t.splat(1.0f, {kernel[0], kernel[1], xs[3], 1});
   accumulate(x, convInputGrad(t.mul(g, counts), ones, xs, kernel[0], kernel[1],
                               pad, stride, {1, 1}, /*depthwise=*/true));
   return success();
@@ -478,9 +488,9 @@ LogicalResult Differentiator::maxPool(tosa::MaxPool2dOp op, Value g) {
   Value xp = t.padOrCrop(x, {0, pad[0], pad[2], 0},
                          {0, hp - xs[1] - pad[0], wp - xs[2] - pad[2], 0},
                          -3.0e38);
-  Value taken = t.splat(gs, 0.0);
+  Value taken = t.splat(0.0f, gs);
   Value one = t.scalar(1.0, 4);
-  Value sum = t.splat({n, hp, wp, c}, 0.0);
+  Value sum = t.splat(0.0f, {n, hp, wp, c});
   for (int64_t ky = 0; ky < kernel[0]; ++ky)
     for (int64_t kx = 0; kx < kernel[1]; ++kx) {
       Value grid = t.slice(xp, {0, ky, kx, 0}, {n, oh * sh, ow * sw, c});
@@ -491,11 +501,11 @@ LogicalResult Differentiator::maxPool(tosa::MaxPool2dOp op, Value g) {
       Value hit = t.mul(t.maskOf(t.equal(grid, y)), t.sub(one, taken));
       taken = t.add(taken, hit);
       Value part = t.reshape(t.mul(g, hit), {n, oh, 1, ow, 1, c});
-      part = t.reshape(t.pad(part, {0, 0, 0, 0, 0, 0},
-                             {0, 0, sh - 1, 0, sw - 1, 0}),
-                       {n, oh * sh, ow * sw, c});
-      part = t.pad(part, {0, ky, kx, 0},
-                   {0, hp - ky - oh * sh, wp - kx - ow * sw, 0});
+      part = t.reshape(
+          t.padEnds(part, {0, 0, 0, 0, 0, 0}, {0, 0, sh - 1, 0, sw - 1, 0}),
+          {n, oh * sh, ow * sw, c});
+      part = t.padEnds(part, {0, ky, kx, 0},
+                       {0, hp - ky - oh * sh, wp - kx - ow * sw, 0});
       sum = t.add(sum, part);
     }
   accumulate(x, t.padOrCrop(sum, {0, -pad[0], -pad[2], 0},
@@ -514,7 +524,7 @@ FailureOr<SmallVector<Value>> netrewrite::training::differentiate(
   Location savedLoc = b.getLoc();
   if (failed(d.run(block, end, output, seed)))
     return failure();
-  b.setLoc(savedLoc);
+  d.setLoc(savedLoc);
   SmallVector<Value> result;
   for (Value v : wrt)
     result.push_back(d.gradOf(v));

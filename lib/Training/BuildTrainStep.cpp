@@ -9,10 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "Training.h"
-#include "TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 
 #include "netrewrite/Training/Passes.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -332,7 +333,7 @@ void BuildTrainStepPass::runOnOperation() {
     return signalPassFailure();
   {
     ImplicitLocOpBuilder b(forward.getLoc(), builder);
-    TosaBuilder t(b);
+    TosaBuilder t(b, b.getLoc());
     Value labels = step.getArgument(xIndex + 1);
     Value loss, seed;
     buildLoss(t, logits, labels, loss, seed);
@@ -406,7 +407,7 @@ void BuildTrainStepPass::runOnOperation() {
   if (!gradFn)
     return signalPassFailure();
   ImplicitLocOpBuilder b(forward.getLoc(), builder);
-  TosaBuilder t(b);
+  TosaBuilder t(b, b.getLoc());
   Value loss, seed;
   buildLoss(t, logits, gradFn.getArgument(gx + 1), loss, seed);
   SmallVector<Value> wrt;

@@ -9,13 +9,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "Training.h"
-#include "TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 
 #include "netrewrite/Dialect/NR/NR.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
 using namespace netrewrite;
@@ -116,7 +117,7 @@ LogicalResult lowerBatchNorm(nr::BatchNormOp op, Value hyper,
                              function_ref<bool(Value)> isFrozen,
                              DenseMap<Value, Value> &stateUpdates) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
-  TosaBuilder t(b);
+  TosaBuilder t(b, b.getLoc());
   Value x = op.getInput();
   auto xs = TosaBuilder::shapeOf(x);
   int64_t rank = xs.size(), channels = xs.back();
@@ -183,7 +184,7 @@ LogicalResult netrewrite::training::lowerToTrainingForm(
     }
     auto dropout = cast<nr::DropoutOp>(op);
     ImplicitLocOpBuilder b(op->getLoc(), op);
-    TosaBuilder t(b);
+    TosaBuilder t(b, b.getLoc());
     auto type = dropout.getInput().getType();
     if (!type.hasStaticShape())
       return op->emitError("training needs a static shape here");

@@ -1,6 +1,7 @@
 //===- RuleFiles.cpp - What the rule-driven passes share ------------------===//
 
 #include "netrewrite/DSL/RuleRewriter.h"
+#include "netrewrite/Analysis/LayerGraph.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "netrewrite/Transforms/Passes.h"
@@ -13,12 +14,26 @@ using namespace netrewrite;
 
 // A tool-wide flag rather than a pass option so that one `--rewrite-report`
 // turns every rule-driven pass on the command line into a dry run.
-static llvm::cl::opt<bool> clRewriteReport(
-    "rewrite-report",
-    llvm::cl::desc("Dry run of --rewrite/--insert-bn/--insert-dropout: list "
+namespace {
+enum class ReportMode { None, Text, Dot, Svg };
+} // namespace
+
+// `--rewrite-report` alone is the text report; `=dot` and `=svg` draw the
+// rewritten layer graph instead.
+static llvm::cl::opt<ReportMode> clRewriteReport(
+    "rewrite-report", llvm::cl::ValueOptional,
+    llvm::cl::desc("Dry run of --rewrite/--insert-bn/--insert-dropout, the "
+                   "module left unchanged, printing on stdout:"),
+    llvm::cl::values(
+        clEnumValN(ReportMode::Text, "", "(no value) the same as text"),
+        clEnumValN(ReportMode::Text, "text",
                    "every site (layer name, shapes, parameters added) and "
-                   "totals on stdout, leave the module unchanged"),
-    llvm::cl::init(false));
+                   "totals"),
+        clEnumValN(ReportMode::Dot, "dot",
+                   "the layer graph after the rewrite, inserted and changed "
+                   "layers highlighted (Graphviz DOT)"),
+        clEnumValN(ReportMode::Svg, "svg", "the same graph drawn as SVG")),
+    llvm::cl::init(ReportMode::None));
 
 static llvm::cl::opt<bool> clEmitPDL(
     "emit-pdl",
@@ -43,12 +58,30 @@ LogicalResult netrewrite::runRuleFile(ModuleOp module, StringRef text,
     }
     llvm::outs().flush();
   }
-  if (report || clRewriteReport) {
+  ReportMode mode = clRewriteReport;
+  if (mode == ReportMode::None && report)
+    mode = ReportMode::Text;
+  switch (mode) {
+  case ReportMode::None:
+    return dsl::applyRules(module, *rules);
+  case ReportMode::Text:
     dsl::reportRules(module, *rules, llvm::outs());
     llvm::outs().flush();
     return success();
+  case ReportMode::Dot:
+  case ReportMode::Svg: {
+    // Drawn from a rewritten copy: the report is a dry run.
+    OwningOpRef<ModuleOp> copy(module.clone());
+    if (failed(dsl::applyRules(*copy, *rules)))
+      return failure();
+    return writeLayerGraph(*copy, "-",
+                           mode == ReportMode::Svg ? GraphFormat::Svg
+                                                   : GraphFormat::Dot,
+                           mode == ReportMode::Svg ? "--rewrite-report=svg"
+                                                   : "--rewrite-report=dot");
   }
-  return dsl::applyRules(module, *rules);
+  }
+  llvm_unreachable("unknown report mode");
 }
 
 namespace {

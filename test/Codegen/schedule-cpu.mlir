@@ -120,3 +120,42 @@ func.func @conv_bias(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %b: 
     ins(%x, %w : tensor<2x18x18x32xf32>, tensor<3x3x32x64xf32>) outs(%init : tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32>
   return %0 : tensor<2x16x16x64xf32>
 }
+
+// -----
+
+// A product summed over the batch (a batch-norm gradient): the reduction
+// dimension becomes the innermost loop in steps of 1 and each step an
+// elementwise multiply-add of an 8x32 tile, not a contraction over the batch
+// (which lowers to one gather-and-reduce per output element).
+// CHECK-LABEL: func.func @batch_sum_of_products
+// CHECK: scf.forall (%{{.*}}) in (16)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32
+// CHECK: vector.transfer_read {{.*}} vector<1x1x8x32xf32>
+// CHECK: arith.mulf {{.*}} : vector<1x1x8x32xf32>
+// CHECK: vector.multi_reduction <add>, {{.*}} [0] : vector<1x1x8x32xf32> to vector<1x8x32xf32>
+// CHECK-NOT: vector.contract
+func.func @batch_sum_of_products(%x: tensor<32x16x64x128xf32>, %dy: tensor<32x16x64x128xf32>, %init: tensor<16x64x128xf32>) -> tensor<16x64x128xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1, d2, d3)>], iterator_types = ["reduction", "parallel", "parallel", "parallel"]} ins(%x, %dy : tensor<32x16x64x128xf32>, tensor<32x16x64x128xf32>) outs(%init : tensor<16x64x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64x128xf32>
+  return %r : tensor<16x64x128xf32>
+}
+
+// -----
+
+// A reduction over the innermost dimension has no contiguous vector
+// dimension to schedule: left as it is.
+// CHECK-LABEL: func.func @row_sum
+// CHECK: linalg.generic
+// CHECK-NOT: scf.for
+func.func @row_sum(%x: tensor<64x256xf32>, %init: tensor<64xf32>) -> tensor<64xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<64x256xf32>) outs(%init : tensor<64xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %s = arith.addf %a, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
+}

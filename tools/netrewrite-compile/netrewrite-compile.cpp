@@ -14,6 +14,7 @@
 
 #include "netrewrite/InitAll.h"
 #include "netrewrite/Pipelines/Pipelines.h"
+#include "netrewrite/Runner/LoadModule.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -48,34 +49,44 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+// `--help` lists these and not the hundreds of options linked in with LLVM.
+static cl::OptionCategory compileCategory("Compile options");
+static cl::OptionCategory trainCategory("Training options (with --train)");
+
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<module.mlir|.mlirbc>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(compileCategory));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::Required);
+                                       cl::Required, cl::cat(compileCategory));
 static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
-                                   cl::init("cpu"));
+                                   cl::init("cpu"), cl::cat(compileCategory));
 static cl::opt<unsigned> optLevel(
     "O", cl::desc("0: naive loops; 1-3: scheduled, vectorised, parallel code"),
-    cl::init(3), cl::Prefix);
+    cl::init(3), cl::Prefix, cl::cat(compileCategory));
 static cl::opt<std::string>
     emit("emit", cl::desc("What to write: exe (default), obj, llvm, mlir-llvm"),
-         cl::init("exe"));
-static cl::opt<std::string>
-    functionName("function", cl::desc("The model's entry point"),
-                 cl::init("forward"));
+         cl::init("exe"), cl::cat(compileCategory));
+static cl::opt<std::string> functionName("function",
+                                         cl::desc("The model's entry point"),
+                                         cl::init("forward"),
+                                         cl::cat(compileCategory));
 
-static cl::opt<bool> train(
-    "train", cl::desc("Also build @train_step (weights become parameters, "
-                      "reverse-mode autodiff, optimizer) for the `train` "
-                      "subcommand; `eval --weights` then reads checkpoints"));
+static cl::opt<bool>
+    train("train",
+          cl::desc("Also build @train_step (weights become parameters, "
+                   "reverse-mode autodiff, optimizer) for the `train` "
+                   "subcommand; `eval --weights` then reads checkpoints"),
+          cl::cat(trainCategory));
 static cl::opt<std::string> optimizer(
     "optimizer",
-    cl::desc("With --train: sgd | momentum | nesterov | rmsprop | adam | adamw"),
-    cl::init("rmsprop"));
-static cl::list<std::string> freeze(
-    "freeze", cl::desc("With --train: layer-name glob whose weights stay "
-                       "fixed (repeatable)"));
+    cl::desc(
+        "With --train: sgd | momentum | nesterov | rmsprop | adam | adamw"),
+    cl::init("rmsprop"), cl::cat(trainCategory));
+static cl::list<std::string>
+    freeze("freeze",
+           cl::desc("With --train: layer-name glob whose weights stay "
+                    "fixed (repeatable)"),
+           cl::cat(trainCategory));
 
 static cl::opt<int> llvmOpt(
     "llvm-opt",
@@ -83,7 +94,7 @@ static cl::opt<int> llvmOpt(
              "3, or 0 with --train: the scheduled MLIR code is already "
              "vectorised, and LLVM's loop passes are super-linear in the "
              "thousands of loops of one @train_step)"),
-    cl::init(-1));
+    cl::init(-1), cl::cat(compileCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
@@ -203,6 +214,7 @@ static bool runProgram(ArrayRef<StringRef> argv) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   netrewrite::registerAllPasses();
+  cl::HideUnrelatedOptions({&compileCategory, &trainCategory});
   cl::ParseCommandLineOptions(
       argc, argv, "netrewrite-compile: compile a model to a native executable\n");
   if (target != "cpu")
@@ -216,14 +228,11 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  auto loaded = netrewrite::loadModule(inputFile, context, sourceMgr);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(*loaded);
   std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(inputFile + ": " + error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return fail(inputFile + ": could not parse the module");
   auto func = module->lookupSymbol<func::FuncOp>(functionName);
   if (!func || func.isExternal())
     return fail(inputFile + ": no function '@" + functionName + "' with a body");

@@ -27,21 +27,32 @@ using namespace mlir;
 using namespace netrewrite;
 namespace cl = llvm::cl;
 
+// `--help` lists these and not the hundreds of options linked in with LLVM.
+static cl::OptionCategory importCategory("netrewrite-import options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
-                                      cl::Required);
-static cl::opt<std::string> outputFile("o", cl::desc("Output file (.mlir text, "
-                                                     ".mlirbc bytecode)"),
-                                       cl::value_desc("file"), cl::init("-"));
+                                      cl::Required, cl::cat(importCategory));
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("Output file (.mlir text, "
+                                                ".mlirbc bytecode)"),
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::cat(importCategory));
 static cl::opt<std::string>
-    formatName("format", cl::desc("onnx | tfjs | keras (.h5) | keras3 (.keras); "
-                                  "guessed from the file when absent"));
+    formatName("format",
+               cl::desc("onnx | tfjs | keras (.h5) | keras3 (.keras); "
+                        "guessed from the file when absent"),
+               cl::cat(importCategory));
 static cl::opt<std::string> inputShape(
     "input-shape",
-    cl::desc("Input shape in the source model's layout, e.g. 1x3x224x224"));
+    cl::desc("Input shape in the source model's layout, e.g. 1x3x224x224"),
+    cl::cat(importCategory));
 static cl::opt<bool> printSummary("print-summary",
-                                  cl::desc("Print a Keras-style layer table"));
-static cl::opt<bool> emitBytecode("emit-bytecode",
-                                  cl::desc("Write bytecode even without .mlirbc"));
+                                  cl::desc("Print a Keras-style layer table"),
+                                  cl::cat(importCategory));
+static cl::opt<bool>
+    emitBytecode("emit-bytecode",
+                 cl::desc("Write bytecode even without .mlirbc"),
+                 cl::cat(importCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-import") << message << "\n";
@@ -50,6 +61,7 @@ static int fail(const llvm::Twine &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(importCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "netrewrite-import: ONNX / Keras / TFJS model -> "
                               "TOSA + nr MLIR\n");

@@ -9,12 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "netrewrite/InitAll.h"
+#include "netrewrite/Runner/LoadModule.h"
 #include "netrewrite/Runner/ModuleRunner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -29,31 +28,41 @@ using namespace mlir;
 using netrewrite::runtime::NpyArray;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir|.mlirbc>"),
-                                      cl::Required);
-static cl::opt<std::string> functionName("function", cl::desc("Function to call"),
-                                         cl::init("forward"));
+// `--help` lists these and not the hundreds of options linked in with LLVM.
+static cl::OptionCategory runCategory("netrewrite-run options");
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<module.mlir|.mlirbc>"),
+                                      cl::Required, cl::cat(runCategory));
+static cl::opt<std::string> functionName("function",
+                                         cl::desc("Function to call"),
+                                         cl::init("forward"),
+                                         cl::cat(runCategory));
 static cl::list<std::string> inputArrays(
-    "input", cl::desc("@file.npy for the next function argument (repeatable)"));
+    "input", cl::desc("@file.npy for the next function argument (repeatable)"),
+    cl::cat(runCategory));
 static cl::list<std::string> outputArrays(
-    "output", cl::desc("@file.npy for the next function result (repeatable)"));
-static cl::opt<bool> printOutputs("print", cl::desc("Print the results"));
-static cl::opt<std::string> target("target",
-                                   cl::desc("cpu (default) or cuda"),
-                                   cl::init("cpu"));
-static cl::opt<std::string> gpuChip("gpu-chip",
-                                    cl::desc("GPU architecture for --target=cuda"),
-                                    cl::init("sm_90"));
+    "output", cl::desc("@file.npy for the next function result (repeatable)"),
+    cl::cat(runCategory));
+static cl::opt<bool> printOutputs("print", cl::desc("Print the results"),
+                                  cl::cat(runCategory));
+static cl::opt<std::string> target("target", cl::desc("cpu (default) or cuda"),
+                                   cl::init("cpu"), cl::cat(runCategory));
+static cl::opt<std::string>
+    gpuChip("gpu-chip", cl::desc("GPU architecture for --target=cuda"),
+            cl::init("sm_90"), cl::cat(runCategory));
 static cl::opt<unsigned> codegenOpt(
     "codegen-opt",
     cl::desc("Lowering pipeline: 0 naive loops (reference), 3 tiled, "
              "vectorised, parallel (netrewrite-lower-cpu{opt-level=3})"),
-    cl::init(0));
-static cl::opt<unsigned> threads(
-    "num-threads", cl::desc("Threads for --codegen-opt>0 (default: all cores)"),
-    cl::init(0));
+    cl::init(0), cl::cat(runCategory));
+static cl::opt<unsigned>
+    threads("num-threads",
+            cl::desc("Threads for --codegen-opt>0 (default: all cores)"),
+            cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
-                                  cl::init(2), cl::Prefix);
+                                  cl::init(2), cl::Prefix,
+                                  cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-run") << message << "\n";
@@ -101,6 +110,7 @@ static void printArray(llvm::raw_ostream &os, const NpyArray &array) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   netrewrite::registerAllPasses();
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "netrewrite-run: compile a module for the CPU and call one function on "
@@ -119,14 +129,11 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  auto loaded = netrewrite::loadModule(inputFile, context, sourceMgr);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(*loaded);
   std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(inputFile + ": " + error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return fail(inputFile + ": could not parse the module");
 
   // Refuse a surplus --output before computing anything.
   if (auto func = module->lookupSymbol<func::FuncOp>(functionName))

@@ -93,4 +93,21 @@ def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::Modu
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def ApproximateErf : Pass<"netrewrite-approximate-erf"> {
+  let summary = "Replace math.erf by MLIR's polynomial approximation";
+  let description = [{
+    LLVM has no intrinsic for erf, so `convert-to-llvm` leaves `math.erf`
+    (from `tosa.erf`: ONNX Erf, the exact GELU) unlowered, and a libm call
+    would tie the JIT and the executables to the C library's erff. This pass
+    applies MLIR's `ErfPolynomialApproximation` (rational approximations on
+    three intervals, clamped to +-1 beyond them; f32 and vectors of f32)
+    wherever it runs, so it works on scalar loop bodies and on vectorised
+    code alike.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD

@@ -21,6 +21,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 
@@ -70,6 +71,9 @@ struct WeightSource {
 
   static constexpr const char *kAttrName = "nr.source";
 };
+
+/// Attaches `source` to the weight constant `constant` as `nr.source`.
+void attachWeightSource(mlir::Value constant, const WeightSource &source);
 
 /// out.shape[k] = shape[perm[k]]; row-major data.
 std::vector<float> permuteData(llvm::ArrayRef<float> data,

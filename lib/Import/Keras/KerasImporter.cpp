@@ -10,7 +10,7 @@
 #include "KerasLayers.h"
 #include "KerasModel.h"
 #include "netrewrite/Import/Import.h"
-#include "netrewrite/Import/TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -64,7 +64,7 @@ private:
   const ImportOptions &options;
   MLIRContext *ctx;
   OpBuilder builder;
-  importer::TosaBuilder tb;
+  TosaBuilder tb;
 
   std::vector<LayerSpec> layers;
   std::vector<TensorRef> inputRefs, outputRefs;
@@ -419,7 +419,7 @@ OwningOpRef<ModuleOp> KerasGraphImporter::run() {
     auto shape = inputShape(*spec);
     if (failed(shape))
       return nullptr;
-    auto type = importer::TosaBuilder::f32(*shape, ctx);
+    auto type = TosaBuilder::f32(*shape, ctx);
     argTypes.push_back(type);
     tensors[ref] = body->addArgument(
         type, NameLoc::get(StringAttr::get(ctx, spec->name)));

@@ -18,9 +18,9 @@
 
 using namespace mlir;
 using namespace netrewrite::keras;
-using netrewrite::importer::HW;
-using netrewrite::importer::Pad4;
-using netrewrite::importer::TosaBuilder;
+using netrewrite::HW;
+using netrewrite::Pad4;
+using netrewrite::TosaBuilder;
 using nlohmann::json;
 
 InFlightDiagnostic LayerCall::error() const {
@@ -127,8 +127,8 @@ static Value constant(LayerCall &call, StringRef what, const Array &a) {
   Value &slot = call.constants[what];
   if (!slot) {
     slot = call.tb.weight(what, a.shape, a.data);
-    if (a.source)
-      call.tb.tagSource(slot, *a.source);
+    if (a.source && call.tb.recordsWeightSources())
+      attachWeightSource(slot, *a.source);
   }
   return slot;
 }

@@ -11,7 +11,7 @@
 #define NETREWRITE_LIB_IMPORT_KERAS_KERASLAYERS_H
 
 #include "KerasModel.h"
-#include "netrewrite/Import/TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/SmallVector.h"
@@ -23,7 +23,7 @@ namespace netrewrite::keras {
 
 /// One call of one layer.
 struct LayerCall {
-  importer::TosaBuilder &tb;
+  TosaBuilder &tb;
   std::string name;      ///< the layer's name (Keras's `name`)
   std::string className; ///< e.g. "Conv2D"
   const nlohmann::json &config;
@@ -88,15 +88,15 @@ struct LayerConfig {
     return has(key) && c[key].is_boolean() ? c[key].get<bool>() : dflt;
   }
   /// An int or an [h, w] pair.
-  mlir::FailureOr<importer::HW> pair(const char *key, importer::HW dflt) const {
+  mlir::FailureOr<HW> pair(const char *key, HW dflt) const {
     if (!has(key))
       return dflt;
     const nlohmann::json &v = c[key];
     if (v.is_number_integer())
-      return importer::HW{v.get<int64_t>(), v.get<int64_t>()};
+      return HW{v.get<int64_t>(), v.get<int64_t>()};
     if (v.is_array() && v.size() == 2 && v[0].is_number_integer() &&
         v[1].is_number_integer())
-      return importer::HW{v[0].get<int64_t>(), v[1].get<int64_t>()};
+      return HW{v[0].get<int64_t>(), v[1].get<int64_t>()};
     call.error() << "'" << key << "' must be an int or a pair of ints, got "
                  << v.dump();
     return mlir::failure();
@@ -117,10 +117,9 @@ std::string shapeStr(llvm::ArrayRef<int64_t> shape);
 
 /// Explicit padding of a 2-D window under Keras's `padding`: 'valid', or
 /// TF's 'same' (the odd pixel at the bottom/right). Errors name the layer.
-mlir::FailureOr<importer::Pad4>
-windowPadding(LayerCall &call, const std::string &mode,
-              llvm::ArrayRef<int64_t> in, importer::HW kernel,
-              importer::HW stride, importer::HW dilation);
+mlir::FailureOr<Pad4> windowPadding(LayerCall &call, const std::string &mode,
+                                    llvm::ArrayRef<int64_t> in, HW kernel,
+                                    HW stride, HW dilation);
 
 mlir::LogicalResult expectRank(LayerCall &call, mlir::Value x, int64_t rank);
 

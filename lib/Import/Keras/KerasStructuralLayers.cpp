@@ -11,9 +11,9 @@
 
 using namespace mlir;
 using namespace netrewrite::keras;
-using netrewrite::importer::HW;
-using netrewrite::importer::Pad4;
-using netrewrite::importer::TosaBuilder;
+using netrewrite::HW;
+using netrewrite::Pad4;
+using netrewrite::TosaBuilder;
 using nlohmann::json;
 
 //===----------------------------------------------------------------------===//

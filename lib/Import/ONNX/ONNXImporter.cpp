@@ -326,7 +326,8 @@ Value ONNXImporter::materialize(const HostTensor &t, StringRef what) {
   if (t.source) {
     WeightSource source = *t.source;
     source.reshape(t.shape); // a reshape done by assigning the shape
-    builder.tagSource(v, source);
+    if (builder.recordsWeightSources())
+      attachWeightSource(v, source);
   }
   return v;
 }
@@ -384,8 +385,8 @@ LogicalResult ONNXImporter::checkShape(size_t k, ArrayRef<int64_t> shape) {
 
 LogicalResult ONNXImporter::setLogical(size_t k, Value v) {
   ValueInfo info;
-  info.shape.assign(importer::TosaBuilder::shapeOf(v).begin(),
-                    importer::TosaBuilder::shapeOf(v).end());
+  info.shape.assign(TosaBuilder::shapeOf(v).begin(),
+                    TosaBuilder::shapeOf(v).end());
   info.logical = v;
   if (failed(checkShape(k, info.shape)))
     return failure();
@@ -394,7 +395,7 @@ LogicalResult ONNXImporter::setLogical(size_t k, Value v) {
 }
 
 LogicalResult ONNXImporter::setNHWC(size_t k, Value v) {
-  ArrayRef<int64_t> s = importer::TosaBuilder::shapeOf(v);
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(v);
   ValueInfo info;
   info.shape = {s[0], s[3], s[1], s[2]};
   info.nhwc = v;
@@ -601,7 +602,7 @@ OwningOpRef<ModuleOp> ONNXImporter::run() {
     SmallVector<int64_t> shape;
     for (const auto &dim : input.type().tensor_type().shape().dim())
       shape.push_back(dim.dim_value());
-    argTypes.push_back(importer::TosaBuilder::f32(shape, ctx));
+    argTypes.push_back(TosaBuilder::f32(shape, ctx));
     args.push_back(&input);
   }
   opBuilder.setInsertionPointToEnd(module->getBody());

@@ -15,7 +15,7 @@
 #define NETREWRITE_LIB_IMPORT_ONNX_ONNXIMPORTERIMPL_H
 
 #include "netrewrite/Import/Import.h"
-#include "netrewrite/Import/TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 #include "netrewrite/Import/WeightSource.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -76,7 +76,7 @@ public:
   // ----- Used by the op converters (ONNXOps.cpp) -------------------------
   const onnx::NodeProto &node() const { return *current; }
   int64_t opset() const { return opsetVersion; }
-  importer::TosaBuilder &tb() { return builder; }
+  TosaBuilder &tb() { return builder; }
 
   /// An error about the current node: "node 'n' (Op, opset k): ...".
   mlir::InFlightDiagnostic nodeError();
@@ -143,7 +143,7 @@ private:
   ImportOptions options;
   mlir::MLIRContext *ctx;
   mlir::OpBuilder opBuilder;
-  importer::TosaBuilder builder;
+  TosaBuilder builder;
   onnx::ModelProto model;
   int64_t opsetVersion = 0;
   llvm::StringMap<ValueInfo> values;

@@ -19,7 +19,7 @@
 #include <cmath>
 
 using namespace mlir;
-using namespace netrewrite::importer;
+using namespace netrewrite;
 using namespace netrewrite::onnximport;
 
 namespace {

@@ -12,7 +12,7 @@
 #include <cmath>
 
 using namespace mlir;
-using namespace netrewrite::importer;
+using namespace netrewrite;
 using namespace netrewrite::onnximport;
 
 static LogicalResult requireRank4(ONNXImporter &im, StringRef what) {

@@ -41,7 +41,7 @@ SUPPORTED = [
     # Beyond the list, supported and therefore tested too.
     "GlobalMaxPool", "ReduceSum", "ReduceMax", "Exp", "Log", "Abs", "Neg",
     "Sqrt", "Reciprocal", "Pow", "Max", "Min", "Cast",
-    "ConstantOfShape", "Upsample",
+    "ConstantOfShape", "Upsample", "Erf",
 ]
 
 # Ops whose inputs after the first are parameters the importer needs at

@@ -1,6 +1,6 @@
 //===- TosaBuilder.cpp - Layer-level construction of TOSA + nr ------------===//
 
-#include "netrewrite/Import/TosaBuilder.h"
+#include "netrewrite/Support/TosaBuilder.h"
 #include "netrewrite/Dialect/NR/NR.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -13,15 +13,11 @@
 #include <cmath>
 
 using namespace mlir;
-using namespace netrewrite::importer;
+using namespace netrewrite;
 
 void TosaBuilder::setLayer(StringRef name) {
   currentLayer = name.str();
   currentLoc = NameLoc::get(b.getStringAttr(name));
-}
-
-ArrayRef<int64_t> TosaBuilder::shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
 }
 
 RankedTensorType TosaBuilder::f32(ArrayRef<int64_t> shape, MLIRContext *ctx) {
@@ -34,29 +30,27 @@ RankedTensorType TosaBuilder::f32(ArrayRef<int64_t> shape, MLIRContext *ctx) {
 
 Value TosaBuilder::weight(StringRef what, ArrayRef<int64_t> shape,
                           ArrayRef<float> data) {
-  auto type = f32(shape, b.getContext());
-  std::string blobName = currentLayer.empty() ? what.str()
-                                              : currentLayer + "/" + what.str();
+  auto type = f32(shape);
+  std::string blobName =
+      currentLayer.empty() ? what.str() : currentLayer + "/" + what.str();
   // The blob manager makes the key unique if two layers share a name.
   auto attr = DenseResourceElementsAttr::get(
       type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(data));
   return tosa::ConstOp::create(b, currentLoc, type, attr);
 }
 
-void TosaBuilder::tagSource(Value constant, const WeightSource &source) {
-  if (recordSources)
-    constant.getDefiningOp()->setAttr(WeightSource::kAttrName,
-                                      source.toAttr(b.getContext()));
-}
-
 Value TosaBuilder::splat(float value, ArrayRef<int64_t> shape) {
-  auto type = f32(shape, b.getContext());
+  auto type = f32(shape);
   return tosa::ConstOp::create(b, currentLoc, type,
                                DenseElementsAttr::get(type, value));
 }
 
+Value TosaBuilder::scalar(float value, int64_t rank) {
+  return splat(value, SmallVector<int64_t>(rank, 1));
+}
+
 Value TosaBuilder::dense(ArrayRef<int64_t> shape, ArrayRef<float> data) {
-  auto type = f32(shape, b.getContext());
+  auto type = f32(shape);
   return tosa::ConstOp::create(b, currentLoc, type,
                                DenseElementsAttr::get(type, data));
 }
@@ -85,17 +79,30 @@ static int64_t windowOut(int64_t in, int64_t k, int64_t stride,
   return (in + padBefore + padAfter - (k - 1) * dilation - 1) / stride + 1;
 }
 
-Value TosaBuilder::conv2d(Value x, Value w, Value bias, Pad4 pad, HW stride,
-                          HW dilation) {
-  ArrayRef<int64_t> in = shapeOf(x), ws = shapeOf(w);
+RankedTensorType TosaBuilder::windowResultType(Value x, HW kernel,
+                                               int64_t channels,
+                                               ArrayRef<int64_t> pad,
+                                               ArrayRef<int64_t> stride,
+                                               ArrayRef<int64_t> dilation) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  return f32(
+      {in[0],
+       windowOut(in[1], kernel[0], stride[0], dilation[0], pad[0], pad[1]),
+       windowOut(in[2], kernel[1], stride[1], dilation[1], pad[2], pad[3]),
+       channels});
+}
+
+template <typename OpTy>
+Value TosaBuilder::convolution(Value x, Value w, Value bias, HW kernel,
+                               int64_t channels, ArrayRef<int64_t> pad,
+                               ArrayRef<int64_t> stride,
+                               ArrayRef<int64_t> dilation) {
   if (!bias)
-    bias = splat(0.0f, {ws[0]});
-  SmallVector<int64_t> out = {
-      in[0], windowOut(in[1], ws[1], stride[0], dilation[0], pad[0], pad[1]),
-      windowOut(in[2], ws[2], stride[1], dilation[1], pad[2], pad[3]), ws[0]};
+    bias = splat(0.0f, {channels});
   Value zp = zeroPoint();
-  return tosa::Conv2DOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())},
+  return OpTy::create(
+      b, currentLoc,
+      TypeRange{windowResultType(x, kernel, channels, pad, stride, dilation)},
       ValueRange{x, w, bias, zp, zp},
       {b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad)),
        b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
@@ -103,24 +110,21 @@ Value TosaBuilder::conv2d(Value x, Value w, Value bias, Pad4 pad, HW stride,
        b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
 }
 
-Value TosaBuilder::depthwiseConv2d(Value x, Value w, Value bias, Pad4 pad,
-                                   HW stride, HW dilation) {
-  ArrayRef<int64_t> in = shapeOf(x), ws = shapeOf(w);
-  int64_t channels = ws[2] * ws[3];
-  if (!bias)
-    bias = splat(0.0f, {channels});
-  SmallVector<int64_t> out = {
-      in[0], windowOut(in[1], ws[0], stride[0], dilation[0], pad[0], pad[1]),
-      windowOut(in[2], ws[1], stride[1], dilation[1], pad[2], pad[3]),
-      channels};
-  Value zp = zeroPoint();
-  return tosa::DepthwiseConv2DOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())},
-      ValueRange{x, w, bias, zp, zp},
-      {b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad)),
-       b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
-       b.getNamedAttr("dilation", b.getDenseI64ArrayAttr(dilation)),
-       b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
+Value TosaBuilder::conv2d(Value x, Value w, Value bias, ArrayRef<int64_t> pad,
+                          ArrayRef<int64_t> stride,
+                          ArrayRef<int64_t> dilation) {
+  ArrayRef<int64_t> ws = shapeOf(w); // OHWI
+  return convolution<tosa::Conv2DOp>(x, w, bias, {ws[1], ws[2]}, ws[0], pad,
+                                     stride, dilation);
+}
+
+Value TosaBuilder::depthwiseConv2d(Value x, Value w, Value bias,
+                                   ArrayRef<int64_t> pad,
+                                   ArrayRef<int64_t> stride,
+                                   ArrayRef<int64_t> dilation) {
+  ArrayRef<int64_t> ws = shapeOf(w); // HWCM
+  return convolution<tosa::DepthwiseConv2DOp>(
+      x, w, bias, {ws[0], ws[1]}, ws[2] * ws[3], pad, stride, dilation);
 }
 
 Value TosaBuilder::transposeConv2d(Value x, Value w, Value bias, Pad4 outPad,
@@ -134,8 +138,7 @@ Value TosaBuilder::transposeConv2d(Value x, Value w, Value bias, Pad4 outPad,
       (in[2] - 1) * stride[1] + outPad[2] + outPad[3] + ws[2], ws[0]};
   Value zp = zeroPoint();
   return tosa::TransposeConv2DOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())},
-      ValueRange{x, w, bias, zp, zp},
+      b, currentLoc, TypeRange{f32(out)}, ValueRange{x, w, bias, zp, zp},
       {b.getNamedAttr("out_pad", b.getDenseI64ArrayAttr(outPad)),
        b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
        b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
@@ -168,15 +171,19 @@ Value TosaBuilder::matmul(Value a, Value bm) {
     }
     return reshape(t, {flat, r, c});
   };
-  Value a3 = to3d(a, batchA, m, k), b3 = to3d(bm, batchB, k, n);
-  Value zp = zeroPoint();
-  Value prod = tosa::MatMulOp::create(
-      b, currentLoc, TypeRange{f32({flat, m, n}, b.getContext())},
-      ValueRange{a3, b3, zp, zp}, ArrayRef<NamedAttribute>{});
+  Value prod = matmul3d(to3d(a, batchA, m, k), to3d(bm, batchB, k, n));
   SmallVector<int64_t> out = batch;
   if (as.size() > 1 || bs.size() > 1)
     out.append({m, n});
   return reshape(prod, out);
+}
+
+Value TosaBuilder::matmul3d(Value a, Value bm) {
+  ArrayRef<int64_t> as = shapeOf(a), bs = shapeOf(bm);
+  Value zp = zeroPoint();
+  return tosa::MatMulOp::create(
+      b, currentLoc, TypeRange{f32({as[0], as[1], bs[2]})},
+      ValueRange{a, bm, zp, zp}, ArrayRef<NamedAttribute>{});
 }
 
 Value TosaBuilder::dense(Value x, Value w, Value bias) {
@@ -214,11 +221,12 @@ std::pair<Value, Value> TosaBuilder::broadcastRanks(Value a, Value bv) {
   return {lift(a, rank), lift(bv, rank)};
 }
 
-template <typename OpTy> Value TosaBuilder::binary(Value a, Value bv) {
+template <typename OpTy>
+Value TosaBuilder::binary(Value a, Value bv, Type element) {
   auto [x, y] = broadcastRanks(a, bv);
   auto shape = broadcastShape(shapeOf(x), shapeOf(y));
-  assert(succeeded(shape) && "importer must check broadcast compatibility");
-  auto type = f32(*shape, b.getContext());
+  assert(succeeded(shape) && "callers must check broadcast compatibility");
+  auto type = RankedTensorType::get(*shape, element ? element : b.getF32Type());
   if constexpr (std::is_same_v<OpTy, tosa::MulOp>)
     return tosa::MulOp::create(b, currentLoc, type, x, y, shift());
   else
@@ -232,9 +240,7 @@ template <typename OpTy> Value TosaBuilder::unary(Value x) {
 Value TosaBuilder::add(Value a, Value bv) { return binary<tosa::AddOp>(a, bv); }
 Value TosaBuilder::sub(Value a, Value bv) { return binary<tosa::SubOp>(a, bv); }
 Value TosaBuilder::mul(Value a, Value bv) { return binary<tosa::MulOp>(a, bv); }
-Value TosaBuilder::div(Value a, Value bv) {
-  return mul(a, reciprocal(bv));
-}
+Value TosaBuilder::div(Value a, Value bv) { return mul(a, reciprocal(bv)); }
 Value TosaBuilder::maximum(Value a, Value bv) {
   return binary<tosa::MaximumOp>(a, bv);
 }
@@ -265,12 +271,12 @@ Value TosaBuilder::sqrt(Value x) { return reciprocal(rsqrt(x)); }
 Value TosaBuilder::neg(Value x) {
   Value zp = zeroPoint();
   return tosa::NegateOp::create(b, currentLoc, TypeRange{x.getType()},
-                                ValueRange{x, zp, zp}, ArrayRef<NamedAttribute>{});
+                                ValueRange{x, zp, zp},
+                                ArrayRef<NamedAttribute>{});
 }
 
 Value TosaBuilder::scale(Value x, float factor) {
-  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
-  return mul(x, splat(factor, ones));
+  return mul(x, scalar(factor, rank(x)));
 }
 
 Value TosaBuilder::leakyRelu(Value x, float alpha) {
@@ -278,14 +284,41 @@ Value TosaBuilder::leakyRelu(Value x, float alpha) {
 }
 
 Value TosaBuilder::hardSigmoid(Value x, float alpha, float beta) {
-  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
-  return clamp(add(scale(x, alpha), splat(beta, ones)), 0.0f, 1.0f);
+  return clamp(add(scale(x, alpha), scalar(beta, rank(x))), 0.0f, 1.0f);
 }
 
 Value TosaBuilder::hardSwish(Value x) {
-  SmallVector<int64_t> ones(shapeOf(x).size(), 1);
-  Value gate = clamp(add(x, splat(3.0f, ones)), 0.0f, 6.0f);
+  Value gate = clamp(add(x, scalar(3.0f, rank(x))), 0.0f, 6.0f);
   return mul(x, scale(gate, 1.0f / 6.0f));
+}
+
+//===----------------------------------------------------------------------===//
+// Comparisons and selection
+//===----------------------------------------------------------------------===//
+
+Value TosaBuilder::greater(Value a, Value bv) {
+  return binary<tosa::GreaterOp>(a, bv, b.getI1Type());
+}
+Value TosaBuilder::greaterEqual(Value a, Value bv) {
+  return binary<tosa::GreaterEqualOp>(a, bv, b.getI1Type());
+}
+Value TosaBuilder::equal(Value a, Value bv) {
+  return binary<tosa::EqualOp>(a, bv, b.getI1Type());
+}
+Value TosaBuilder::logicalAnd(Value a, Value bv) {
+  return binary<tosa::LogicalAndOp>(a, bv, b.getI1Type());
+}
+
+Value TosaBuilder::select(Value cond, Value a, Value bv) {
+  auto shape =
+      broadcastShape(*broadcastShape(shapeOf(cond), shapeOf(a)), shapeOf(bv));
+  assert(succeeded(shape) && "callers must check broadcast compatibility");
+  return tosa::SelectOp::create(b, currentLoc, f32(*shape), cond, a, bv);
+}
+
+Value TosaBuilder::maskOf(Value cond) {
+  int64_t r = rank(cond);
+  return select(cond, scalar(1.0f, r), scalar(0.0f, r));
 }
 
 //===----------------------------------------------------------------------===//
@@ -293,12 +326,11 @@ Value TosaBuilder::hardSwish(Value x) {
 //===----------------------------------------------------------------------===//
 
 Value TosaBuilder::maxPool2d(Value x, HW kernel, HW stride, Pad4 pad) {
-  ArrayRef<int64_t> in = shapeOf(x);
-  SmallVector<int64_t> out = {
-      in[0], windowOut(in[1], kernel[0], stride[0], 1, pad[0], pad[1]),
-      windowOut(in[2], kernel[1], stride[1], 1, pad[2], pad[3]), in[3]};
   return tosa::MaxPool2dOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange{x},
+      b, currentLoc,
+      TypeRange{
+          windowResultType(x, kernel, shapeOf(x)[3], pad, stride, {1, 1})},
+      ValueRange{x},
       {b.getNamedAttr("kernel", b.getDenseI64ArrayAttr(kernel)),
        b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
        b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad))});
@@ -310,13 +342,11 @@ Value TosaBuilder::avgPool2d(Value x, HW kernel, HW stride, Pad4 pad,
     x = this->pad(x, {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}, 0.0f);
     pad = {0, 0, 0, 0};
   }
-  ArrayRef<int64_t> in = shapeOf(x);
-  SmallVector<int64_t> out = {
-      in[0], windowOut(in[1], kernel[0], stride[0], 1, pad[0], pad[1]),
-      windowOut(in[2], kernel[1], stride[1], 1, pad[2], pad[3]), in[3]};
   Value zp = zeroPoint();
   return tosa::AvgPool2dOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())},
+      b, currentLoc,
+      TypeRange{
+          windowResultType(x, kernel, shapeOf(x)[3], pad, stride, {1, 1})},
       ValueRange{x, zp, zp},
       {b.getNamedAttr("kernel", b.getDenseI64ArrayAttr(kernel)),
        b.getNamedAttr("stride", b.getDenseI64ArrayAttr(stride)),
@@ -330,20 +360,18 @@ Value TosaBuilder::globalAvgPool(Value x, bool keepDims) {
   return keepDims ? pooled : reshape(pooled, {in[0], in[3]});
 }
 
-template <typename OpTy>
-static Value reduce(OpBuilder &b, Location loc, Value x, int64_t axis) {
-  SmallVector<int64_t> shape(TosaBuilder::shapeOf(x));
+template <typename OpTy> Value TosaBuilder::reduce(Value x, int64_t axis) {
+  SmallVector<int64_t> shape(shapeOf(x));
   shape[axis] = 1;
-  return OpTy::create(b, loc, TypeRange{TosaBuilder::f32(shape, b.getContext())},
-                      ValueRange{x},
+  return OpTy::create(b, currentLoc, TypeRange{f32(shape)}, ValueRange{x},
                       {b.getNamedAttr("axis", b.getI32IntegerAttr(axis))});
 }
 
 Value TosaBuilder::reduceSum(Value x, int64_t axis) {
-  return reduce<tosa::ReduceSumOp>(b, currentLoc, x, axis);
+  return reduce<tosa::ReduceSumOp>(x, axis);
 }
 Value TosaBuilder::reduceMax(Value x, int64_t axis) {
-  return reduce<tosa::ReduceMaxOp>(b, currentLoc, x, axis);
+  return reduce<tosa::ReduceMaxOp>(x, axis);
 }
 Value TosaBuilder::reduceMean(Value x, int64_t axis) {
   return scale(reduceSum(x, axis), 1.0f / float(shapeOf(x)[axis]));
@@ -355,6 +383,13 @@ Value TosaBuilder::softmax(Value x, int64_t axis) {
   return div(e, reduceSum(e, axis));
 }
 
+Value TosaBuilder::sumToShape(Value x, ArrayRef<int64_t> shape) {
+  for (auto [axis, d] : llvm::enumerate(shape))
+    if (d == 1 && shapeOf(x)[axis] != 1)
+      x = reduceSum(x, axis);
+  return x;
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
@@ -362,7 +397,7 @@ Value TosaBuilder::softmax(Value x, int64_t axis) {
 Value TosaBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
   if (shapeOf(x) == shape)
     return x;
-  return tosa::ReshapeOp::create(b, currentLoc, f32(shape, b.getContext()), x,
+  return tosa::ReshapeOp::create(b, currentLoc, f32(shape), x,
                                  constShape(shape));
 }
 
@@ -372,7 +407,7 @@ Value TosaBuilder::transpose(Value x, ArrayRef<int32_t> perms) {
   for (int32_t p : perms)
     out.push_back(in[p]);
   return tosa::TransposeOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange{x},
+      b, currentLoc, TypeRange{f32(out)}, ValueRange{x},
       {b.getNamedAttr("perms", b.getDenseI32ArrayAttr(perms))});
 }
 
@@ -384,7 +419,7 @@ Value TosaBuilder::concat(ArrayRef<Value> inputs, int64_t axis) {
   for (Value v : inputs)
     out[axis] += shapeOf(v)[axis];
   return tosa::ConcatOp::create(
-      b, currentLoc, TypeRange{f32(out, b.getContext())}, ValueRange(inputs),
+      b, currentLoc, TypeRange{f32(out)}, ValueRange(inputs),
       {b.getNamedAttr("axis", b.getI32IntegerAttr(axis))});
 }
 
@@ -393,27 +428,84 @@ Value TosaBuilder::pad(Value x, ArrayRef<int64_t> padding, float value) {
   SmallVector<int64_t> out;
   for (size_t i = 0; i < in.size(); ++i)
     out.push_back(in[i] + padding[2 * i] + padding[2 * i + 1]);
-  return tosa::PadOp::create(b, currentLoc, TypeRange{f32(out, b.getContext())},
-                             ValueRange{x, constShape(padding), splat(value, {1})},
-                             ArrayRef<NamedAttribute>{});
+  return tosa::PadOp::create(
+      b, currentLoc, TypeRange{f32(out)},
+      ValueRange{x, constShape(padding), splat(value, {1})},
+      ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::padEnds(Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                           float value) {
+  auto isZero = [](int64_t v) { return v == 0; };
+  if (llvm::all_of(lo, isZero) && llvm::all_of(hi, isZero))
+    return x;
+  SmallVector<int64_t> padding;
+  for (auto [l, h] : llvm::zip(lo, hi))
+    padding.append({l, h});
+  return pad(x, padding, value);
+}
+
+Value TosaBuilder::padOrCrop(Value x, ArrayRef<int64_t> lo,
+                             ArrayRef<int64_t> hi, float value) {
+  SmallVector<int64_t> start, size, padLo, padHi;
+  for (auto [d, l, h] : llvm::zip(shapeOf(x), lo, hi)) {
+    int64_t cropLo = l < 0 ? -l : 0, cropHi = h < 0 ? -h : 0;
+    start.push_back(cropLo);
+    size.push_back(d - cropLo - cropHi);
+    padLo.push_back(l > 0 ? l : 0);
+    padHi.push_back(h > 0 ? h : 0);
+  }
+  return padEnds(slice(x, start, size), padLo, padHi, value);
 }
 
 Value TosaBuilder::slice(Value x, ArrayRef<int64_t> start,
                          ArrayRef<int64_t> size) {
-  return tosa::SliceOp::create(b, currentLoc,
-                               TypeRange{f32(size, b.getContext())},
-                               ValueRange{x, constShape(start), constShape(size)},
-                               ArrayRef<NamedAttribute>{});
+  if (llvm::all_of(start, [](int64_t s) { return s == 0; }) &&
+      shapeOf(x) == size)
+    return x;
+  return tosa::SliceOp::create(
+      b, currentLoc, TypeRange{f32(size)},
+      ValueRange{x, constShape(start), constShape(size)},
+      ArrayRef<NamedAttribute>{});
 }
 
 Value TosaBuilder::tile(Value x, ArrayRef<int64_t> multiples) {
+  if (llvm::all_of(multiples, [](int64_t m) { return m == 1; }))
+    return x;
   ArrayRef<int64_t> in = shapeOf(x);
   SmallVector<int64_t> out;
   for (auto [d, m] : llvm::zip(in, multiples))
     out.push_back(d * m);
-  return tosa::TileOp::create(b, currentLoc, TypeRange{f32(out, b.getContext())},
+  return tosa::TileOp::create(b, currentLoc, TypeRange{f32(out)},
                               ValueRange{x, constShape(multiples)},
                               ArrayRef<NamedAttribute>{});
+}
+
+Value TosaBuilder::broadcastTo(Value x, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> multiples;
+  for (auto [have, want] : llvm::zip(shapeOf(x), shape))
+    multiples.push_back(have == want ? 1 : want);
+  return tile(x, multiples);
+}
+
+Value TosaBuilder::reverse(Value x, int32_t axis) {
+  if (shapeOf(x)[axis] == 1)
+    return x;
+  return tosa::ReverseOp::create(b, currentLoc, typeOf(x), x,
+                                 b.getI32IntegerAttr(axis));
+}
+
+Value TosaBuilder::dilateSpatial(Value x, int64_t sh, int64_t sw) {
+  if (sh == 1 && sw == 1)
+    return x;
+  auto s = shapeOf(x);
+  int64_t n = s[0], h = s[1], w = s[2], c = s[3];
+  // [N,H,1,W,1,C] padded to [N,H,sh,W,sw,C] puts the zeros after each
+  // element; cropping the trailing zeros leaves (H-1)*sh+1 rows.
+  Value v = reshape(x, {n, h, 1, w, 1, c});
+  v = padEnds(v, {0, 0, 0, 0, 0, 0}, {0, 0, sh - 1, 0, sw - 1, 0});
+  v = reshape(v, {n, h * sh, w * sw, c});
+  return slice(v, {0, 0, 0, 0}, {n, (h - 1) * sh + 1, (w - 1) * sw + 1, c});
 }
 
 Value TosaBuilder::nchwToNhwc(Value x) { return transpose(x, {0, 2, 3, 1}); }
@@ -458,8 +550,7 @@ Value TosaBuilder::gather(Value x, int64_t axis, ArrayRef<int64_t> indices) {
   Value idxConst = tosa::ConstOp::create(
       b, currentLoc, idxType, DenseElementsAttr::get(idxType, ArrayRef(idx)));
   Value picked = tosa::GatherOp::create(
-      b, currentLoc, f32({outer, count, inner}, b.getContext()), values,
-      idxConst);
+      b, currentLoc, f32({outer, count, inner}), values, idxConst);
   SmallVector<int64_t> out(in);
   out[axis] = count;
   return reshape(picked, out);
@@ -486,15 +577,11 @@ Value TosaBuilder::resize2d(Value x, int64_t outH, int64_t outW,
       data.insert(data.end(), m.begin(), m.end());
     return weight(what, {n, r, k}, data);
   };
-  Value zp = zeroPoint();
   Value y = x;
   if (!isIdentity(rows, h, outH)) {
     // [N, H, W*C] -> rows x that.
     Value flat = reshape(y, {n, h, w * c});
-    Value prod = tosa::MatMulOp::create(
-        b, currentLoc, TypeRange{f32({n, outH, w * c}, b.getContext())},
-        ValueRange{batched("resize_rows", rows, outH, h), flat, zp, zp},
-        ArrayRef<NamedAttribute>{});
+    Value prod = matmul3d(batched("resize_rows", rows, outH, h), flat);
     y = reshape(prod, {n, outH, w, c});
   }
   if (!isIdentity(cols, w, outW)) {
@@ -502,10 +589,7 @@ Value TosaBuilder::resize2d(Value x, int64_t outH, int64_t outW,
     // Bring W next to the batch: [N, W, H', C] -> [N, W, H'*C].
     Value t = transpose(y, {0, 2, 1, 3});
     Value flat = reshape(t, {n, w, hh * c});
-    Value prod = tosa::MatMulOp::create(
-        b, currentLoc, TypeRange{f32({n, outW, hh * c}, b.getContext())},
-        ValueRange{batched("resize_cols", cols, outW, w), flat, zp, zp},
-        ArrayRef<NamedAttribute>{});
+    Value prod = matmul3d(batched("resize_cols", cols, outW, w), flat);
     y = transpose(reshape(prod, {n, outW, hh, c}), {0, 2, 1, 3});
   }
   return y;
