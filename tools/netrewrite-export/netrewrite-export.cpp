@@ -41,38 +41,48 @@ using namespace mlir;
 using namespace netrewrite;
 namespace cl = llvm::cl;
 
+// `--help` lists these and not the hundreds of options linked in with LLVM.
+static cl::OptionCategory exportCategory("netrewrite-export options");
+
 static cl::opt<std::string>
     weightsPath(cl::Positional,
-                cl::desc("<checkpoint | directory written by `export`>"));
+                cl::desc("<checkpoint | directory written by `export`>"),
+    cl::cat(exportCategory));
 static cl::opt<std::string>
     sourcePath("source",
                cl::desc("The model training started from (.onnx, TFJS "
                         "model.json, Keras .h5)"),
-               cl::value_desc("model"), cl::Required);
+               cl::value_desc("model"), cl::Required,
+    cl::cat(exportCategory));
 static cl::opt<std::string> outputPath(
     "o",
     cl::desc("Output model (.onnx; model.json, whose weight shard "
              "<stem>.weights.bin goes next to it; .h5)"),
-    cl::value_desc("file"));
+    cl::value_desc("file"),
+    cl::cat(exportCategory));
 static cl::opt<std::string>
     formatName("format", cl::desc("onnx | tfjs | keras (.h5); guessed from "
-                                  "the source when absent"));
+                                  "the source when absent"),
+    cl::cat(exportCategory));
 static cl::opt<std::string> inputShape(
     "input-shape",
     cl::desc("The input shape the model was imported with, if the source "
-             "needs one to import (e.g. 1x3x224x224)"));
+             "needs one to import (e.g. 1x3x224x224)"),
+    cl::cat(exportCategory));
 
 static cl::opt<std::string> rewrittenPath(
     "rewritten",
     cl::desc("The module that was compiled with --train (after rewrites): "
              "batch norms it inserted are added to an ONNX source as "
              "BatchNormalization nodes"),
-    cl::value_desc("module.mlir|.mlirbc"));
+    cl::value_desc("module.mlir|.mlirbc"),
+    cl::cat(exportCategory));
 static cl::opt<bool> check(
     "check",
     cl::desc("Without trained weights: check that every weight of the source "
              "maps onto a parameter and back bit for bit (before training); "
-             "with -o, also write that untouched export"));
+             "with -o, also write that untouched export"),
+    cl::cat(exportCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-export") << message << "\n";
@@ -122,6 +132,7 @@ static bool readExportDir(const std::string &dir,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(exportCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "netrewrite-export: write trained weights (a checkpoint or an `export` "
