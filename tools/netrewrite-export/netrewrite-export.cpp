@@ -47,42 +47,40 @@ static cl::OptionCategory exportCategory("netrewrite-export options");
 static cl::opt<std::string>
     weightsPath(cl::Positional,
                 cl::desc("<checkpoint | directory written by `export`>"),
-    cl::cat(exportCategory));
+                cl::cat(exportCategory));
 static cl::opt<std::string>
     sourcePath("source",
                cl::desc("The model training started from (.onnx, TFJS "
                         "model.json, Keras .h5)"),
-               cl::value_desc("model"), cl::Required,
-    cl::cat(exportCategory));
-static cl::opt<std::string> outputPath(
-    "o",
-    cl::desc("Output model (.onnx; model.json, whose weight shard "
-             "<stem>.weights.bin goes next to it; .h5)"),
-    cl::value_desc("file"),
-    cl::cat(exportCategory));
+               cl::value_desc("model"), cl::Required, cl::cat(exportCategory));
 static cl::opt<std::string>
-    formatName("format", cl::desc("onnx | tfjs | keras (.h5); guessed from "
-                                  "the source when absent"),
-    cl::cat(exportCategory));
-static cl::opt<std::string> inputShape(
-    "input-shape",
-    cl::desc("The input shape the model was imported with, if the source "
-             "needs one to import (e.g. 1x3x224x224)"),
-    cl::cat(exportCategory));
-
+    outputPath("o",
+               cl::desc("Output model (.onnx; model.json, whose weight shard "
+                        "<stem>.weights.bin goes next to it; .h5)"),
+               cl::value_desc("file"), cl::cat(exportCategory));
+static cl::opt<std::string>
+    formatName("format",
+               cl::desc("onnx | tfjs | keras (.h5); guessed from the source "
+                        "when absent"),
+               cl::cat(exportCategory));
+static cl::opt<std::string>
+    inputShape("input-shape",
+               cl::desc("The input shape the model was imported with, if the "
+                        "source needs one to import (e.g. 1x3x224x224)"),
+               cl::cat(exportCategory));
 static cl::opt<std::string> rewrittenPath(
     "rewritten",
     cl::desc("The module that was compiled with --train (after rewrites): "
-             "batch norms it inserted are added to an ONNX source as "
-             "BatchNormalization nodes"),
-    cl::value_desc("module.mlir|.mlirbc"),
-    cl::cat(exportCategory));
-static cl::opt<bool> check(
-    "check",
-    cl::desc("Without trained weights: check that every weight of the source "
-             "maps onto a parameter and back bit for bit (before training); "
-             "with -o, also write that untouched export"),
-    cl::cat(exportCategory));
+             "batch norms it inserted become layers of an ONNX or TFJS "
+             "source, batch norms it folded away stay as identities"),
+    cl::value_desc("module.mlir|.mlirbc"), cl::cat(exportCategory));
+static cl::opt<bool>
+    check("check",
+          cl::desc("Without trained weights: check that every weight of the "
+                   "source maps onto a parameter and back bit for bit "
+                   "(before training); with -o, also write that untouched "
+                   "export"),
+          cl::cat(exportCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-export") << message << "\n";
