@@ -4,6 +4,7 @@
 //   netrewrite-export exported_dir/ --source=model.json -o out/model.json
 //   netrewrite-export model_train.ckpt --source=model.h5 -o trained.h5
 //   netrewrite-export --check --source=model.onnx     (before training)
+//   netrewrite-export run.ckpt --source=model.onnx --rewritten=bn.mlirbc -o out.onnx
 //
 // Reads the trained tensors (a checkpoint written by `train`, or the
 // directory the executable's `export` subcommand writes), and writes a copy
