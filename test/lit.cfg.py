@@ -36,6 +36,7 @@ tools = [
     "netrewrite-runtime-unittests",
     "netrewrite-compile",
     "nrr-parse-replay",
+    "netrewrite-export",
     ToolSubst("mlir-opt", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

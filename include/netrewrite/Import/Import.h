@@ -31,6 +31,10 @@ struct ImportOptions {
   /// Fixes the input shape (in the source model's own layout, e.g. NCHW for
   /// ONNX, NHWC for Keras). Empty: dynamic dimensions default to 1.
   std::vector<int64_t> inputShape;
+  /// Attach `nr.source` (WeightSource.h: source tensor + layout steps) to
+  /// every weight constant; netrewrite-export uses it to write trained
+  /// weights back into the source model.
+  bool recordWeightSources = false;
 };
 
 mlir::OwningOpRef<mlir::ModuleOp> importONNX(llvm::StringRef path,

@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 #include <array>
@@ -70,6 +71,10 @@ public:
   mlir::Value zerosLike(mlir::Value v) { return splat(0.0f, shapeOf(v)); }
   /// A small inline constant with explicit values.
   mlir::Value dense(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
+  /// The importers' ImportOptions::recordWeightSources, carried to the code
+  /// that builds weight constants (attachWeightSource, Import/WeightSource.h).
+  void setRecordWeightSources(bool on) { recordSources = on; }
+  bool recordsWeightSources() const { return recordSources; }
 
   // ----- Convolutions and dense ----------------------------------------------
   // pad is (top, bottom, left, right), stride and dilation (height, width);
@@ -257,6 +262,7 @@ private:
   mlir::OpBuilder &b;
   mlir::Location currentLoc;
   std::string currentLayer;
+  bool recordSources = false;
 };
 
 } // namespace netrewrite

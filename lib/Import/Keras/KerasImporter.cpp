@@ -42,7 +42,9 @@ class KerasGraphImporter {
 public:
   KerasGraphImporter(KerasModel &model, const ImportOptions &options,
                      MLIRContext *ctx)
-      : model(model), options(options), ctx(ctx), builder(ctx), tb(builder) {}
+      : model(model), options(options), ctx(ctx), builder(ctx), tb(builder) {
+    tb.setRecordWeightSources(options.recordWeightSources);
+  }
 
   OwningOpRef<ModuleOp> run();
 

@@ -99,6 +99,10 @@ static Array permute(const Array &in, ArrayRef<int64_t> perm) {
   Array out;
   for (int64_t p : perm)
     out.shape.push_back(in.shape[p]);
+  if (in.source) {
+    out.source = in.source;
+    out.source->permute(in.shape, perm);
+  }
   out.data.resize(in.data.size());
   std::vector<int64_t> inStride(rank, 1);
   for (int i = int(rank) - 2; i >= 0; --i)
@@ -121,8 +125,11 @@ static Array permute(const Array &in, ArrayRef<int64_t> perm) {
 /// A weight constant, built once per layer even when the layer is shared.
 static Value constant(LayerCall &call, StringRef what, const Array &a) {
   Value &slot = call.constants[what];
-  if (!slot)
+  if (!slot) {
     slot = call.tb.weight(what, a.shape, a.data);
+    if (a.source && call.tb.recordsWeightSources())
+      attachWeightSource(slot, *a.source);
+  }
   return slot;
 }
 

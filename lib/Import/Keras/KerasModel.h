@@ -14,9 +14,12 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "netrewrite/Import/WeightSource.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,9 @@ namespace netrewrite::keras {
 struct Array {
   std::vector<int64_t> shape;
   std::vector<float> data;
+  /// The container's key for this array (for netrewrite-export), kept
+  /// through permutations.
+  std::optional<WeightSource> source;
 };
 
 /// One weight of a layer: `name` is Keras's short name ("kernel", "gamma")

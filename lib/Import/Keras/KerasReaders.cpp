@@ -272,6 +272,8 @@ static bool readTFJSImpl(StringRef path, KerasModel &model,
         }
       }
       offset += count * width;
+      if (dtype == "float32")
+        array.source = netrewrite::WeightSource(name, array.shape);
       auto [layer, shortName] = splitWeightName(name);
       model.weights[layer].push_back({shortName, std::move(array)});
     }
@@ -365,7 +367,8 @@ static std::string h5Message(const H5::Exception &e) {
 }
 
 /// Keras 2's `model_weights/<layer>/...`, named by `weight_names`.
-static bool readLegacyWeights(const H5::Group &weightsGroup, StringRef path,
+static bool readLegacyWeights(const H5::Group &weightsGroup,
+                              const std::string &prefix, StringRef path,
                               KerasModel &model, ReadError &error) {
   std::vector<std::string> layerNames =
       readStringListAttr(weightsGroup, "layer_names");
@@ -382,8 +385,9 @@ static bool readLegacyWeights(const H5::Group &weightsGroup, StringRef path,
         return fail(error, path,
                     "layer '" + layer + "' lists weight '" + name +
                         "' but the file lacks it");
-      weights.push_back(
-          {splitWeightName(name).second, readDataset(group.openDataSet(name))});
+      Array array = readDataset(group.openDataSet(name));
+      array.source = netrewrite::WeightSource(prefix + layer + "/" + name, array.shape);
+      weights.push_back({splitWeightName(name).second, std::move(array)});
     }
   }
   return true;
@@ -411,10 +415,12 @@ static bool readKerasH5Impl(StringRef path, KerasModel &model,
     if (!parseJSON(model.configText, model.configFile, model.modelConfig,
                    error))
       return false;
-    H5::Group weights = file.nameExists("model_weights")
-                            ? file.openGroup("model_weights")
-                            : file.openGroup("/");
-    return readLegacyWeights(weights, path, model, error);
+    bool nested = file.nameExists("model_weights");
+    H5::Group weights =
+        nested ? file.openGroup("model_weights") : file.openGroup("/");
+    // The HDF5 path of each dataset is its key for netrewrite-export.
+    return readLegacyWeights(weights, nested ? "/model_weights/" : "/", path,
+                             model, error);
   } catch (const H5::Exception &e) {
     return fail(error, path, "corrupt HDF5 file: " + h5Message(e));
   }
@@ -457,7 +463,10 @@ static bool readKeras3Weights(const std::string &image, StringRef path,
           return fail(error, path,
                       "model.weights.h5: layers/" + key + "/vars lacks '" +
                           index + "'");
-        weights.push_back({index, readDataset(vars.openDataSet(index))});
+        Array array = readDataset(vars.openDataSet(index));
+        array.source = netrewrite::WeightSource("layers/" + key + "/vars/" + index,
+                                    array.shape);
+        weights.push_back({index, std::move(array)});
       }
     }
     return true;

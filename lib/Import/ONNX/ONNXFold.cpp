@@ -245,6 +245,10 @@ netrewrite::onnximport::tryFold(ONNXImporter &im) {
       HostTensor t = fromAttr(im, a, ok);
       if (!ok)
         return failure();
+      // A weight held in a Constant node (older exporters) is written back
+      // into that node's `value`.
+      if (!t.isInt && a.name() == "value" && node.output_size() == 1)
+        t.source = WeightSource(node.output(0), t.shape);
       return im.setConst(0, std::move(t));
     }
     return LogicalResult(im.nodeError() << "Constant without a value");
@@ -284,6 +288,7 @@ netrewrite::onnximport::tryFold(ONNXImporter &im) {
       t.i.clear();
       t.isInt = false;
     } else if (!toFloat && !t.isInt) {
+      t.source.reset();
       for (float v : t.f)
         t.i.push_back(int64_t(v));
       t.f.clear();

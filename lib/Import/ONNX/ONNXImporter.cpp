@@ -64,6 +64,10 @@ HostTensor HostTensor::floats(ArrayRef<int64_t> shape,
 HostTensor onnximport::permute(const HostTensor &t, ArrayRef<int64_t> perm) {
   HostTensor out;
   out.isInt = t.isInt;
+  if (t.source && !t.isInt) {
+    out.source = t.source;
+    out.source->permute(t.shape, perm);
+  }
   for (int64_t p : perm)
     out.shape.push_back(t.shape[p]);
   SmallVector<int64_t> inStrides = stridesOf(t.shape);
@@ -210,7 +214,9 @@ ONNXImporter::tensorFromProto(const onnx::TensorProto &t) {
 ONNXImporter::ONNXImporter(StringRef path, const ImportOptions &options,
                            MLIRContext *ctx)
     : path(path.str()), options(options), ctx(ctx), opBuilder(ctx),
-      builder(opBuilder) {}
+      builder(opBuilder) {
+  builder.setRecordWeightSources(options.recordWeightSources);
+}
 
 InFlightDiagnostic ONNXImporter::modelError() {
   return emitError(FileLineColLoc::get(ctx, path, 0, 0));
@@ -315,9 +321,15 @@ Value ONNXImporter::materialize(const HostTensor &t, StringRef what) {
     return builder.dense(t.shape, f);
   }
   // Small constants stay inline and readable; weights become blobs.
-  if (t.numElements() <= 16)
-    return builder.dense(t.shape, t.f);
-  return builder.weight(what, t.shape, t.f);
+  Value v = t.numElements() <= 16 ? builder.dense(t.shape, t.f)
+                                  : builder.weight(what, t.shape, t.f);
+  if (t.source) {
+    WeightSource source = *t.source;
+    source.reshape(t.shape); // a reshape done by assigning the shape
+    if (builder.recordsWeightSources())
+      attachWeightSource(v, source);
+  }
+  return v;
 }
 
 Value ONNXImporter::toLogical(ValueInfo &v) {
@@ -570,6 +582,8 @@ OwningOpRef<ModuleOp> ONNXImporter::run() {
     FailureOr<HostTensor> host = tensorFromProto(t);
     if (failed(host))
       return nullptr;
+    if (!host->isInt)
+      host->source = WeightSource(t.name(), host->shape);
     ValueInfo info;
     info.shape = host->shape;
     info.constant = std::move(*host);

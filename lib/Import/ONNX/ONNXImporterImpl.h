@@ -16,6 +16,7 @@
 
 #include "netrewrite/Import/Import.h"
 #include "netrewrite/Support/TosaBuilder.h"
+#include "netrewrite/Import/WeightSource.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -38,6 +39,10 @@ struct HostTensor {
   bool isInt = false;
   std::vector<float> f;
   std::vector<int64_t> i;
+  /// Float tensors read from an initializer or a Constant node, and kept
+  /// through pure layout changes (reshape, transpose, scaling): where the
+  /// values come from, for netrewrite-export. Any other computation drops it.
+  std::optional<WeightSource> source;
 
   int64_t numElements() const;
   double at(size_t k) const { return isInt ? double(i[k]) : double(f[k]); }

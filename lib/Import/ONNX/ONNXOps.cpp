@@ -204,9 +204,12 @@ LogicalResult convertGemm(ONNXImporter &im) {
   if (const HostTensor *bc = im.inputConst(1)) {
     // Store B as [K, N] with alpha folded in.
     HostTensor h = tbFlag ? permute(*bc, {1, 0}) : *bc;
-    if (alpha != 1.0f)
+    if (alpha != 1.0f) {
       for (float &v : h.f)
         v *= alpha;
+      if (h.source)
+        h.source->scale(alpha);
+    }
     b = im.materialize(h, im.node().input(1));
     alpha = 1.0f;
   } else {
@@ -229,6 +232,8 @@ LogicalResult convertGemm(ONNXImporter &im) {
       HostTensor h = *cc;
       for (float &v : h.f)
         v *= beta;
+      if (h.source)
+        h.source->scale(beta);
       c = im.materialize(h, im.node().input(2));
     } else {
       c = im.logical(2);
