@@ -87,7 +87,8 @@ def ours(exe):
     log = os.path.join(out, "log.csv")
     run([exe, "train", "--data=" + DATA, "--limit=%d" % (a.batch * a.steps),
          "--epochs=2", "--batch=%d" % a.batch, "--optimizer=rmsprop",
-         "--lr=1e-4", "--seed=1", "--threads=%d" % a.threads, "--log=" + log])
+         "--lr=1e-4", "--seed=1", "--threads=%d" % a.threads, "--log=" + log,
+         "--checkpoint=" + os.path.join(out, "ours.ckpt")])
     with open(log) as f:
         rows = [line.strip().split(",") for line in f][1:]
     return float(rows[-1][-1])  # images_per_s of the second (warm) epoch
