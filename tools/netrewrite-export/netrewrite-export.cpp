@@ -170,6 +170,15 @@ int main(int argc, char **argv) {
   if (!outputPath.empty() && llvm::sys::fs::equivalent(sourcePath, outputPath))
     return fail(outputPath + ": is the source model itself; choose another "
                              "output file");
+  // `-o out/model.json` creates `out/`, as a user writing a new model folder
+  // expects.
+  if (!outputPath.empty()) {
+    llvm::StringRef dir = llvm::sys::path::parent_path(outputPath);
+    if (!dir.empty())
+      if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+        return fail(dir + ": cannot create the output folder: " +
+                    ec.message());
+  }
 
   std::vector<exporter::Tensor> trained;
   std::string error;
