@@ -94,7 +94,14 @@ for v in a-imported b-dropout c-bn; do
     --threads="$THREADS" --log="$OUT/$v.csv" --checkpoint="$OUT/$v.ckpt"
 done
 
-step "5. Report"
+step "5. Trained weights back in Keras's format (netrewrite-export: TFJS model.json + weights)"
+for v in a-imported b-dropout c-bn; do
+  "$BIN/netrewrite-export" "$OUT/$v.ckpt" --source="$OUT/model/model.json" \
+    --rewritten="$OUT/$v.mlirbc" -o "$OUT/$v-keras/model.json"
+  echo "    $v -> $OUT/$v-keras/model.json"
+done
+
+step "6. Report"
 $PY "$ROOT/scripts/demo_report.py" "$OUT" \
   "as imported=$OUT/a-imported.csv" "dropout after ReLU6=$OUT/b-dropout.csv" \
   "BN folded + re-inserted=$OUT/c-bn.csv" \
