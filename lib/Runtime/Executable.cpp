@@ -689,7 +689,8 @@ int runInfo(const Model &model, const Options &opts) {
             << "train: "
             << (model.canTrain() ? "yes (optimizer " + m.optimizer + ")"
                                  : std::string("no"))
-            << "\n";
+            << "\n"
+            << "target: " << model.targetDescription() << "\n";
   return 0;
 }
 
@@ -779,6 +780,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                                {"limit", true},
                                                {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runEval(model, o);
     }
     if (cmd == "predict") {
@@ -790,6 +792,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                                {"weights", true},
                                                {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runPredict(model, o);
     }
     if (cmd == "bench") {
@@ -801,6 +804,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                 {"weights", true},
                                 {"json", false}});
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runBench(model, o);
     }
     if (cmd == "train") {
@@ -820,6 +824,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                           {"log", true},          {"limit", true},
                           {"weights", true},      {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runTrain(model, o);
     }
     if (cmd == "preprocess") {

@@ -25,6 +25,8 @@ void *netrewriteCudaAllocManaged(uint64_t bytes);
 void netrewriteCudaFree(void *ptr);
 /// Called by lowered host code in place of memref.dealloc of gpu memory.
 void netrewrite_gpu_free(int64_t alignedPtr);
+/// Copies `bytes` between host, device or managed addresses (blocking).
+void netrewriteCudaMemcpy(void *dst, const void *src, uint64_t bytes);
 /// Waits for all device work and reports asynchronous kernel faults.
 void netrewriteCudaSynchronize();
 }

@@ -45,6 +45,7 @@ struct Driver {
   decltype(&cuMemAllocManaged) memAllocManaged = nullptr;
   decltype(&cuMemFree) memFree = nullptr;
   decltype(&cuMemcpyAsync) memcpyAsync = nullptr;
+  decltype(&cuMemcpy) memcpy = nullptr;
   decltype(&cuMemsetD32Async) memsetD32Async = nullptr;
   decltype(&cuMemsetD16Async) memsetD16Async = nullptr;
   decltype(&cuMemHostRegister) memHostRegister = nullptr;
@@ -76,7 +77,7 @@ void openDriver() {
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     driver.failure = "no NVIDIA CUDA driver found (libcuda.so.1 is not "
-                     "installed): this executable needs an NVIDIA GPU";
+                     "installed)";
     return;
   }
   bool ok = resolve(lib, driver.init, "cuInit") &&
@@ -103,6 +104,7 @@ void openDriver() {
             resolve(lib, driver.memAllocManaged, "cuMemAllocManaged") &&
             resolve(lib, driver.memFree, "cuMemFree_v2") &&
             resolve(lib, driver.memcpyAsync, "cuMemcpyAsync") &&
+            resolve(lib, driver.memcpy, "cuMemcpy") &&
             resolve(lib, driver.memsetD32Async, "cuMemsetD32Async") &&
             resolve(lib, driver.memsetD16Async, "cuMemsetD16Async") &&
             resolve(lib, driver.memHostRegister, "cuMemHostRegister_v2") &&
@@ -186,6 +188,16 @@ extern "C" void netrewrite_gpu_free(int64_t alignedPtr) {
   netrewriteCudaFree(reinterpret_cast<void *>(alignedPtr));
 }
 
+extern "C" void netrewriteCudaMemcpy(void *dst, const void *src,
+                                     uint64_t bytes) {
+  // Unified addressing: the driver tells host, device and managed memory
+  // apart by address, like cudaMemcpyDefault.
+  if (bytes)
+    check(cuda().memcpy(reinterpret_cast<CUdeviceptr>(dst),
+                        reinterpret_cast<CUdeviceptr>(src), bytes),
+          "cuMemcpy");
+}
+
 extern "C" void netrewriteCudaSynchronize() {
   check(cuda().ctxSynchronize(), "cuCtxSynchronize");
 }
@@ -194,21 +206,41 @@ extern "C" void netrewriteCudaSynchronize() {
 // The mgpu* ABI called by MLIR's gpu-to-llvm lowering
 //===----------------------------------------------------------------------===//
 
-extern "C" CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
+/// A kernel module as the host code sees it. MLIR's host lowering loads
+/// every module from a global constructor, that is before main(); loading
+/// lazily, on the first kernel lookup, lets an executable start, print its
+/// help and `info`, and explain a missing GPU in its own words instead of
+/// exiting before main().
+struct LazyModule {
+  const void *image = nullptr;
   CUmodule module = nullptr;
-  check(cuda().moduleLoadData(&module, data), "cuModuleLoadData");
-  return module;
+  std::once_flag once;
+};
+
+extern "C" void *mgpuModuleLoad(void *data, size_t /*size*/) {
+  auto *lazy = new LazyModule;
+  lazy->image = data;
+  return lazy;
 }
 
-extern "C" void mgpuModuleUnload(CUmodule module) {
+extern "C" void mgpuModuleUnload(void *handle) {
   // Runs from a global destructor: never exit from here.
-  if (module && !driver.failure)
-    driver.moduleUnload(module);
+  auto *lazy = static_cast<LazyModule *>(handle);
+  if (!lazy)
+    return;
+  if (lazy->module && !driver.failure)
+    driver.moduleUnload(lazy->module);
+  delete lazy;
 }
 
-extern "C" CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
+extern "C" CUfunction mgpuModuleGetFunction(void *handle, const char *name) {
+  auto *lazy = static_cast<LazyModule *>(handle);
+  Driver &d = cuda();
+  std::call_once(lazy->once, [&] {
+    check(d.moduleLoadData(&lazy->module, lazy->image), "cuModuleLoadData");
+  });
   CUfunction function = nullptr;
-  check(cuda().moduleGetFunction(&function, module, name),
+  check(d.moduleGetFunction(&function, lazy->module, name),
         "cuModuleGetFunction");
   return function;
 }
