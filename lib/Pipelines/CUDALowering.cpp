@@ -14,7 +14,23 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/ErrorHandling.h"
 
+#include <cstdlib>
+
 using namespace mlir;
+
+/// MLIR's NVVM target links libdevice (`__nv_rsqrtf`, `__nv_expf`, ...) only
+/// when it knows the CUDA toolkit, which it learns from CUDA_ROOT, CUDA_HOME
+/// or CUDA_PATH; gpu-lower-to-nvvm-pipeline has no option for it. Without
+/// one, kernels calling libdevice fail in ptxas with "Unresolved extern
+/// function". So point CUDA_HOME at the toolkit this build was configured
+/// with, unless the user chose one.
+static void useConfiguredCUDAToolkit() {
+#ifdef NETREWRITE_CUDA_TOOLKIT_DIR
+  if (!std::getenv("CUDA_ROOT") && !std::getenv("CUDA_HOME") &&
+      !std::getenv("CUDA_PATH"))
+    ::setenv("CUDA_HOME", NETREWRITE_CUDA_TOOLKIT_DIR, /*overwrite=*/0);
+#endif
+}
 
 std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
   return getTensorToBuffersPipelineText().str() + "," +
@@ -35,5 +51,6 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
 
 LogicalResult netrewrite::buildCUDALoweringPipeline(OpPassManager &pm,
                                                     const CUDAPipelineOptions &o) {
+  useConfiguredCUDAToolkit();
   return parsePassPipeline(getCUDALoweringPipelineText(o), pm);
 }
