@@ -35,7 +35,8 @@ static void useConfiguredCUDAToolkit() {
 std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
   return getTensorToBuffersPipelineText().str() + "," +
       // Parallel loops -> blocks x threads -> outlined kernels.
-      " func.func(convert-linalg-to-parallel-loops,"
+      // Buffer copies as linalg, so they become kernels too.
+      " func.func(netrewrite-copy-to-linalg, convert-linalg-to-parallel-loops,"
       " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +
       " no-min-max-bounds}, gpu-map-parallel-loops,"
       " convert-parallel-loops-to-gpu),"

@@ -40,4 +40,18 @@ def GPUManagedMemory : Pass<"netrewrite-gpu-managed-memory", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect", "mlir::func::FuncDialect"];
 }
 
+def CopyToLinalg : Pass<"netrewrite-copy-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy, so that copies become kernels";
+  let description = [{
+    Bufferization leaves `memref.copy` behind (padding a tensor copies it
+    into a subview of a larger buffer; results are copied into the caller's
+    out-parameters). The GPU pipeline maps linalg ops to kernels but leaves
+    `memref.copy` to the host, where each copy of a managed buffer drags its
+    pages from the GPU to the CPU and back. As a `linalg.copy` the copy is a
+    parallel loop like any other and runs on the GPU. Copies of rank 0 stay
+    as they are (a single element; there is no loop to map).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // NETREWRITE_CONVERSION_PASSES_TD
