@@ -4,8 +4,10 @@
 // becomes a parallel loop nest, tiled so that the leading three dimensions
 // map to blocks and their tiles to threads, outlined into kernels and
 // compiled by NVPTX + ptxas into a binary embedded in the host module. Host
-// buffers and weights live in managed memory (netrewrite-gpu-managed-memory);
-// the host calls the project's mgpu* runtime (lib/Runtime/CUDA).
+// buffers live in managed memory (netrewrite-gpu-managed-memory), buffer
+// copies run as kernels (netrewrite-copy-to-linalg), weights are copied to
+// the GPU once per process (netrewrite-gpu-resident-globals); the host calls
+// the project's mgpu* runtime (lib/Runtime/CUDA).
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,6 +49,8 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
       // Kernels -> NVVM -> PTX -> binary (ptxas); host -> LLVM.
       " gpu-lower-to-nvvm-pipeline{cubin-chip=" + o.chip +
       " cubin-features=" + o.features + " cubin-format=" + o.format + "},"
+      // Weights: one GPU copy per process instead of one per call.
+      " netrewrite-gpu-resident-globals,"
       " reconcile-unrealized-casts";
 }
 

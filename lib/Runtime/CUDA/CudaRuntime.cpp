@@ -14,7 +14,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
+#include <unordered_map>
 
 namespace {
 
@@ -184,8 +186,45 @@ extern "C" void netrewriteCudaFree(void *ptr) {
     check(cuda().memFree(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
 }
 
+namespace {
+/// The compiled code's temporaries: every call allocates and frees the same
+/// sequence of buffers, and cuMemAllocManaged / cuMemFree cost far more
+/// than the kernels of a small layer (cuMemFree also waits for the device).
+/// Freed buffers are kept by size and handed out again; the pool never
+/// shrinks, so it holds at most one call's peak. Reuse is safe because the
+/// host code waits for each kernel before it goes on (synchronous launches).
+struct BufferPool {
+  std::mutex mutex;
+  std::unordered_map<void *, uint64_t> sizeOf;
+  std::multimap<uint64_t, void *> idle;
+};
+BufferPool pool;
+
+uint64_t poolSize(uint64_t bytes) { return (bytes + 255) & ~uint64_t(255); }
+} // namespace
+
 extern "C" void netrewrite_gpu_free(int64_t alignedPtr) {
-  netrewriteCudaFree(reinterpret_cast<void *>(alignedPtr));
+  void *ptr = reinterpret_cast<void *>(alignedPtr);
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  auto it = pool.sizeOf.find(ptr);
+  if (it == pool.sizeOf.end()) {
+    netrewriteCudaFree(ptr); // not from the pool
+    return;
+  }
+  pool.idle.emplace(it->second, ptr);
+}
+
+extern "C" void *netrewrite_gpu_resident(void *host, int64_t bytes) {
+  // One managed copy per global for the life of the process.
+  static std::mutex mutex;
+  static std::unordered_map<void *, void *> copies;
+  std::lock_guard<std::mutex> lock(mutex);
+  void *&copy = copies[host];
+  if (!copy) {
+    copy = netrewriteCudaAllocManaged(uint64_t(bytes));
+    netrewriteCudaMemcpy(copy, host, uint64_t(bytes));
+  }
+  return copy;
 }
 
 extern "C" void netrewriteCudaMemcpy(void *dst, const void *src,
@@ -256,15 +295,18 @@ extern "C" void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
         "cuLaunchKernel");
 }
 
+// MLIR's synchronous launch creates a stream, launches, synchronizes and
+// destroys the stream, for every kernel. Creating streams is not free, so
+// each host thread keeps one and "destroying" it is a no-op.
 extern "C" CUstream mgpuStreamCreate() {
-  CUstream stream = nullptr;
-  check(cuda().streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  thread_local CUstream stream = nullptr;
+  if (!stream)
+    check(cuda().streamCreate(&stream, CU_STREAM_NON_BLOCKING),
+          "cuStreamCreate");
   return stream;
 }
 
-extern "C" void mgpuStreamDestroy(CUstream stream) {
-  check(cuda().streamDestroy(stream), "cuStreamDestroy");
-}
+extern "C" void mgpuStreamDestroy(CUstream) {}
 
 extern "C" void mgpuStreamSynchronize(CUstream stream) {
   // Kernel faults surface here; the message names the device.
@@ -295,8 +337,19 @@ extern "C" void mgpuEventRecord(CUevent event, CUstream stream) {
 
 extern "C" void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
                               bool isHostShared) {
-  if (isHostShared)
-    return netrewriteCudaAllocManaged(bytes);
+  if (isHostShared) {
+    uint64_t size = poolSize(bytes ? bytes : 1);
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    auto it = pool.idle.find(size);
+    if (it != pool.idle.end()) {
+      void *ptr = it->second;
+      pool.idle.erase(it);
+      return ptr;
+    }
+    void *ptr = netrewriteCudaAllocManaged(size);
+    pool.sizeOf[ptr] = size;
+    return ptr;
+  }
   CUdeviceptr ptr = 0;
   CUresult r = cuda().memAlloc(&ptr, bytes ? bytes : 1);
   if (r == CUDA_ERROR_OUT_OF_MEMORY) {
