@@ -135,7 +135,7 @@ else
   if run train.log "$BIN/netrewrite-compile" "$d/model.mlir" --train --optimizer=adam -o "$d/cpu" &&
      run train.log "$BIN/netrewrite-compile" "$d/model.mlir" --train --optimizer=adam --target=cuda --gpu-chip="$CHIP" -o "$d/gpu"; then
     for t in cpu gpu; do
-      run train.log "$d/$t" train --data="$d" --epochs=10 --optimizer=adam --lr=0.01 \
+      run train.log "$d/$t" train --data="$d" --epochs=10 --optimizer=adam --lr=0.001 \
         --seed=2 --checkpoint="$d/$t.ckpt" --log="$d/$t.csv" || fail "training on $t"
     done
     if r=$("$PY" "$HELP" losses "$d/cpu.csv" "$d/gpu.csv" 1e-3); then say "training: $r"; else fail "training: $r"; fi
