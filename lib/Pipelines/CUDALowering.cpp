@@ -35,6 +35,11 @@ static void useConfiguredCUDAToolkit() {
 }
 
 std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
+  std::string features = o.features;
+  if (features.empty())
+    features = getPTXFeaturesForChip(o.chip);
+  if (features.empty())
+    features = "+ptx80"; // an unknown chip: let ptxas say what is wrong
   return getTensorToBuffersPipelineText().str() + "," +
       // Parallel loops -> blocks x threads -> outlined kernels.
       // Buffer copies as linalg, so they become kernels too.
@@ -48,10 +53,45 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
       " convert-scf-to-cf,"
       // Kernels -> NVVM -> PTX -> binary (ptxas); host -> LLVM.
       " gpu-lower-to-nvvm-pipeline{cubin-chip=" + o.chip +
-      " cubin-features=" + o.features + " cubin-format=" + o.format + "},"
+      " cubin-features=" + features + " cubin-format=" + o.format + "},"
       // Weights: one GPU copy per process instead of one per call.
       " netrewrite-gpu-resident-globals,"
       " reconcile-unrealized-casts";
+}
+
+namespace {
+/// Chips the CUDA 13 toolkit and LLVM 22 compile for (each checked with
+/// the small CNN), with the oldest PTX ISA that LLVM accepts for them.
+struct ChipInfo {
+  unsigned number;
+  const char *features;
+};
+constexpr ChipInfo kChips[] = {
+    {75, "+ptx80"},  {80, "+ptx80"},  {86, "+ptx80"},  {87, "+ptx80"},
+    {89, "+ptx80"},  {90, "+ptx80"},  {100, "+ptx87"}, {103, "+ptx88"},
+    {110, "+ptx90"}, {120, "+ptx90"}, {121, "+ptx90"},
+};
+} // namespace
+
+std::string netrewrite::getPTXFeaturesForChip(llvm::StringRef chip) {
+  // sm_<number>, optionally with the architecture-specific suffix `a`.
+  if (!chip.consume_front("sm_"))
+    return "";
+  chip.consume_back("a");
+  unsigned number = 0;
+  if (chip.getAsInteger(10, number))
+    return "";
+  for (const ChipInfo &c : kChips)
+    if (c.number == number)
+      return c.features;
+  return "";
+}
+
+std::string netrewrite::getSupportedGPUChips() {
+  std::string list;
+  for (const ChipInfo &c : kChips)
+    list += (list.empty() ? "sm_" : ", sm_") + std::to_string(c.number);
+  return list;
 }
 
 LogicalResult netrewrite::buildCUDALoweringPipeline(OpPassManager &pm,

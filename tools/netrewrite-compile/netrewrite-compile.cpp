@@ -232,12 +232,11 @@ int main(int argc, char **argv) {
     return fail("--target=cuda: this build has no CUDA target (cuda.h was "
                 "not found when it was configured)");
 #endif
-  // sm_ followed by the compute capability: ptxas names no other form.
-  if (cuda && (!StringRef(gpuChip).starts_with("sm_") || gpuChip.size() < 5 ||
-               StringRef(gpuChip).drop_front(3).find_first_not_of(
-                   "0123456789") != StringRef::npos))
-    return fail("--gpu-chip=" + gpuChip +
-                ": expected sm_<compute capability>, e.g. sm_80 or sm_90");
+  std::string ptxFeatures = netrewrite::getPTXFeaturesForChip(gpuChip);
+  if (cuda && ptxFeatures.empty())
+    return fail("--gpu-chip=" + gpuChip + ": expected one of " +
+                netrewrite::getSupportedGPUChips() +
+                " (optionally with the suffix a)");
   if (emit != "exe" && emit != "obj" && emit != "llvm" && emit != "mlir-llvm")
     return fail("--emit=" + emit + ": expected exe, obj, llvm or mlir-llvm");
 
@@ -284,6 +283,7 @@ int main(int argc, char **argv) {
   if (cuda) {
     netrewrite::CUDAPipelineOptions gpuOptions;
     gpuOptions.chip = gpuChip;
+    gpuOptions.features = ptxFeatures;
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
   } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel))) {
