@@ -56,6 +56,9 @@ def main():
         sys.exit(0 if err <= tol else 1)
     elif cmd == "losses":
         import csv
+        for f in args[:2]:
+            if not os.path.exists(f):
+                sys.exit("FAIL no training log %s" % f)
         rows = [list(csv.DictReader(open(f))) for f in args[:2]]
         tol = float(args[2])
         if len(rows[0]) != len(rows[1]) or not rows[0]:
