@@ -14,6 +14,8 @@
 #include "netrewrite/Pipelines/Pipelines.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cstdlib>
@@ -34,10 +36,31 @@ static void useConfiguredCUDAToolkit() {
 #endif
 }
 
+/// The numeric part of "sm_90a" (90), for ordering chips.
+static unsigned chipNumber(StringRef chip) {
+  unsigned n = 0;
+  chip.consume_front("sm_");
+  chip.consume_back("a");
+  return chip.getAsInteger(10, n) ? 0 : n;
+}
+
 std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o) {
+  // Fatbins (the default format) are built by netrewrite-gpu-fatbin from
+  // PTX for the oldest chip: SASS for each chip ("sm_80,sm_90" gives both),
+  // ptxas running on all cores instead of one module after the other as in
+  // gpu-module-to-binary. `bin` and `isa` stay with MLIR's own path.
+  SmallVector<StringRef> chips;
+  StringRef(o.chip).split(chips, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  llvm::stable_sort(chips, [](StringRef a, StringRef b) {
+    return chipNumber(a) < chipNumber(b);
+  });
+  bool multi = chips.size() > 1 || o.format == "fatbin";
+  std::string chip = chips.empty() ? o.chip.getValue() : chips.front().str();
+  std::string chipList = llvm::join(chips, ",");
+  std::string format = multi ? std::string("isa") : o.format.getValue();
   std::string features = o.features;
   if (features.empty())
-    features = getPTXFeaturesForChip(o.chip);
+    features = getPTXFeaturesForChip(chip);
   if (features.empty())
     features = "+ptx80"; // an unknown chip: let ptxas say what is wrong
   return getTensorToBuffersPipelineText().str() + "," +
@@ -52,8 +75,9 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
       " netrewrite-gpu-managed-memory, canonicalize, lower-affine,"
       " convert-scf-to-cf,"
       // Kernels -> NVVM -> PTX -> binary (ptxas); host -> LLVM.
-      " gpu-lower-to-nvvm-pipeline{cubin-chip=" + o.chip +
-      " cubin-features=" + features + " cubin-format=" + o.format + "},"
+      " gpu-lower-to-nvvm-pipeline{cubin-chip=" + chip +
+      " cubin-features=" + features + " cubin-format=" + format + "}," +
+      (multi ? " netrewrite-gpu-fatbin{chips=" + chipList + "}," : "") +
       // Weights: one GPU copy per process instead of one per call.
       " netrewrite-gpu-resident-globals,"
       " reconcile-unrealized-casts";

@@ -232,11 +232,15 @@ int main(int argc, char **argv) {
     return fail("--target=cuda: this build has no CUDA target (cuda.h was "
                 "not found when it was configured)");
 #endif
-  std::string ptxFeatures = netrewrite::getPTXFeaturesForChip(gpuChip);
-  if (cuda && ptxFeatures.empty())
-    return fail("--gpu-chip=" + gpuChip + ": expected one of " +
-                netrewrite::getSupportedGPUChips() +
-                " (optionally with the suffix a)");
+  // One chip, or several separated by commas (one fatbin with SASS each).
+  SmallVector<StringRef> chips;
+  StringRef(gpuChip).split(chips, ',', -1, /*KeepEmpty=*/true);
+  for (StringRef chip : chips)
+    if (cuda && netrewrite::getPTXFeaturesForChip(chip).empty())
+      return fail("--gpu-chip=" + gpuChip + ": expected one of " +
+                  netrewrite::getSupportedGPUChips() +
+                  " (optionally with the suffix a), or several separated "
+                  "by commas");
   if (emit != "exe" && emit != "obj" && emit != "llvm" && emit != "mlir-llvm")
     return fail("--emit=" + emit + ": expected exe, obj, llvm or mlir-llvm");
 
@@ -283,7 +287,6 @@ int main(int argc, char **argv) {
   if (cuda) {
     netrewrite::CUDAPipelineOptions gpuOptions;
     gpuOptions.chip = gpuChip;
-    gpuOptions.features = ptxFeatures;
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
   } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel))) {

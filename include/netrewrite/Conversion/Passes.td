@@ -72,4 +72,20 @@ def GPUResidentGlobals
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def GPUFatbin : Pass<"netrewrite-gpu-fatbin", "mlir::ModuleOp"> {
+  let summary = "Turn PTX kernel objects into fatbins with SASS for several chips";
+  let description = [{
+    MLIR embeds one object per kernel module, for one chip. To run one
+    executable on several GPU generations, the CUDA pipeline emits PTX
+    (`format=isa`, for the oldest chip) and this pass replaces each PTX
+    object by a fatbin holding SASS for every chip in `chips` (ptxas) plus
+    the PTX itself for newer GPUs (fatbinary), from the CUDA toolkit in
+    CUDA_HOME, /usr/local/cuda or PATH. Modules are compiled in parallel.
+  }];
+  let options = [
+    ListOption<"chips", "chips", "std::string",
+               "GPU architectures to compile each module for (sm_80, ...)">
+  ];
+}
+
 #endif // NETREWRITE_CONVERSION_PASSES_TD

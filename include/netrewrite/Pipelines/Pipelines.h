@@ -30,7 +30,9 @@ llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0);
 struct CUDAPipelineOptions
     : public mlir::PassPipelineOptions<CUDAPipelineOptions> {
   Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("GPU architecture (sm_80, sm_90, ...)"),
+                           llvm::cl::desc("GPU architecture (sm_80, sm_90, ...), "
+                                          "or several (sm_80,sm_90): one "
+                                          "fatbin with SASS for each"),
                            llvm::cl::init("sm_90")};
   Option<std::string> features{
       *this, "features",
