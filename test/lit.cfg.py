@@ -33,6 +33,7 @@ tools = [
     "netrewrite-import",
     "netrewrite-fake-train",
     "netrewrite-fake-forward",
+    "netrewrite-fake-gpu-train",
     "netrewrite-runtime-unittests",
     "netrewrite-compile",
     "nrr-parse-replay",

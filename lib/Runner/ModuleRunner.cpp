@@ -111,6 +111,8 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
 #if NETREWRITE_ENABLE_CUDA
     CUDAPipelineOptions cudaOptions;
     cudaOptions.chip = options.cudaChip;
+    if (std::string f = getPTXFeaturesForChip(options.cudaChip); !f.empty())
+      cudaOptions.features = f;
     built = buildCUDALoweringPipeline(pm, cudaOptions);
 #else
     return makeError("this build has no CUDA target (cuda.h was not found "

@@ -708,7 +708,8 @@ int runInfo(const Model &model, const Options &opts) {
             << "train: "
             << (model.canTrain() ? "yes (optimizer " + m.optimizer + ")"
                                  : std::string("no"))
-            << "\n";
+            << "\n"
+            << "target: " << model.targetDescription() << "\n";
   return 0;
 }
 
@@ -798,6 +799,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                                {"limit", true},
                                                {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runEval(model, o);
     }
     if (cmd == "predict") {
@@ -809,6 +811,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                                {"weights", true},
                                                {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runPredict(model, o);
     }
     if (cmd == "bench") {
@@ -820,6 +823,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                                 {"weights", true},
                                 {"json", false}});
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runBench(model, o);
     }
     if (cmd == "train") {
@@ -839,6 +843,7 @@ int netrewrite::runtime::runExecutable(int argc, char **argv,
                           {"log", true},          {"limit", true},
                           {"weights", true},      {"json", false}}));
       Model model(entries);
+      model.requireDevice(); // before any data is read
       return runTrain(model, o);
     }
     if (cmd == "preprocess") {

@@ -25,6 +25,11 @@ extern const char netrewrite_model_manifest[] __attribute__((weak));
 void netrewrite_set_num_threads(int) __attribute__((weak));
 void omp_set_num_threads(int) __attribute__((weak));
 extern const char netrewrite_model_signature[] __attribute__((weak));
+// The CUDA runtime, present only in --target=cuda builds.
+int netrewriteCudaProbe(const char **) __attribute__((weak));
+void *netrewriteCudaAllocManaged(uint64_t) __attribute__((weak));
+void netrewriteCudaFree(void *) __attribute__((weak));
+void netrewriteCudaMemcpy(void *, const void *, uint64_t) __attribute__((weak));
 }
 
 int main(int argc, char **argv) {
@@ -62,5 +67,9 @@ int main(int argc, char **argv) {
   model.setNumThreads = &netrewrite_set_num_threads;
   model.ompSetNumThreads = &omp_set_num_threads;
   model.legacySignature = netrewrite_model_signature;
+  model.device.probe = &netrewriteCudaProbe;
+  model.device.allocManaged = &netrewriteCudaAllocManaged;
+  model.device.free = &netrewriteCudaFree;
+  model.device.memcpy = &netrewriteCudaMemcpy;
   return netrewrite::runtime::runExecutable(argc, argv, model);
 }

@@ -149,5 +149,13 @@ Manifest Manifest::parse(const char *text) {
   }
   if (j.contains("output_activation") && j["output_activation"].is_string())
     m.outputActivation = j["output_activation"].get<std::string>();
+  if (j.contains("target")) {
+    if (!j["target"].is_string() ||
+        (j["target"] != "cpu" && j["target"] != "cuda"))
+      bad("'target' must be \"cpu\" or \"cuda\"");
+    m.target = j["target"].get<std::string>();
+  }
+  if (j.contains("gpu_chip") && j["gpu_chip"].is_string())
+    m.gpuChip = j["gpu_chip"].get<std::string>();
   return m;
 }

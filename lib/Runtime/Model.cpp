@@ -3,11 +3,29 @@
 #include "netrewrite/Runtime/Model.h"
 #include "netrewrite/Runtime/Error.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
 
 using namespace netrewrite::runtime;
+
+/// The GPU copies of a ModelState's tensors (--target=cuda builds). Every
+/// tensor train_step updates gets a second buffer: the step reads the
+/// current one and writes the other, then they swap, so parameters and
+/// optimizer slots never leave the GPU and no argument aliases a result.
+struct netrewrite::runtime::DeviceMirror {
+  DeviceHooks hooks;
+  std::vector<float *> params, optState;     ///< current values
+  std::vector<float *> paramsNext, optNext;  ///< the step's outputs
+  bool hostStale = false; ///< the GPU copies are newer than the host's
+  ~DeviceMirror() {
+    for (auto *list : {&params, &optState, &paramsNext, &optNext})
+      for (float *p : *list)
+        if (p)
+          hooks.free(p);
+  }
+};
 
 NamedTensor *ModelState::find(const std::string &name) {
   for (auto &t : params)
@@ -69,6 +87,24 @@ bool isParamKind(const std::string &k) {
 } // namespace
 
 namespace {
+/// Scratch slots for per-call GPU buffers: forward's and train_step's
+/// results get separate ranges so that validation between training steps
+/// does not reallocate them.
+enum ScratchSlot : size_t {
+  kSlotX = 0,
+  kSlotLabels = 1,
+  kSlotHyper = 2,
+  kSlotForwardResults = 100,
+  kSlotTrainResults = 1000,
+};
+
+float *uploadTensor(const DeviceHooks &hooks, const std::vector<float> &host) {
+  size_t bytes = std::max<size_t>(1, host.size()) * sizeof(float);
+  auto *dev = static_cast<float *>(hooks.allocManaged(bytes));
+  hooks.memcpy(dev, host.data(), host.size() * sizeof(float));
+  return dev;
+}
+
 /// A manifest for an object that only carries "BxHxWxC->BxK" (forward-only,
 /// weights compiled in).
 std::string manifestFromSignature(const char *sig) {
@@ -259,9 +295,27 @@ ModelState Model::initialState(bool runInitParams) const {
     if (!entries_.initParams || !manifest_.initParams.present)
       fail("this executable has no init_params: pass --weights=CHECKPOINT");
     std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs;
-    for (auto &p : s.params)
-      bufs.push_back({p.data.data(), &p.shape});
-    callDescriptors(entries_.initParams, bufs);
+    if (onGpu()) {
+      // init_params writes with kernels or device copies: give it GPU
+      // buffers, then bring the values to the host once.
+      requireDevice();
+      const DeviceHooks &h = entries_.device;
+      std::vector<float *> dev;
+      for (auto &p : s.params) {
+        dev.push_back(uploadTensor(h, p.data));
+        bufs.push_back({dev.back(), &p.shape});
+      }
+      callDescriptors(entries_.initParams, bufs);
+      for (size_t i = 0; i < dev.size(); ++i) {
+        h.memcpy(s.params[i].data.data(), dev[i],
+                 s.params[i].data.size() * sizeof(float));
+        h.free(dev[i]);
+      }
+    } else {
+      for (auto &p : s.params)
+        bufs.push_back({p.data.data(), &p.shape});
+      callDescriptors(entries_.initParams, bufs);
+    }
   }
   if (canTrain()) {
     const FunctionSpec &ts = manifest_.trainStep;
@@ -283,6 +337,27 @@ ModelState Model::initialState(bool runInitParams) const {
 void Model::forward(const ModelState &state, const float *x,
                     float *out) const {
   const FunctionSpec &fw = manifest_.forward;
+  if (onGpu()) {
+    // Weights stay on the GPU; only the batch goes in and the scores out.
+    DeviceMirror &d = mirror(state);
+    const DeviceHooks &h = entries_.device;
+    std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs(
+        fw.inputs.size());
+    for (size_t k = 0; k < forwardParamIdx_.size(); ++k)
+      bufs[forwardParamIdx_[k]] = {d.params[k], &state.params[k].shape};
+    float *dx = scratch(kSlotX, size_t(inputElements()));
+    h.memcpy(dx, x, size_t(inputElements()) * sizeof(float));
+    bufs[forwardXIdx_] = {dx, &manifest_.inputShape};
+    for (size_t r = 0; r < fw.outputs.size(); ++r)
+      bufs.push_back(
+          {scratch(kSlotForwardResults + r,
+                   size_t(std::max<int64_t>(1, fw.outputs[r].numElements()))),
+           &fw.outputs[r].shape});
+    callDescriptors(entries_.forward, bufs);
+    h.memcpy(out, bufs[fw.inputs.size()].first,
+             size_t(fw.outputs[0].numElements()) * sizeof(float));
+    return;
+  }
   std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs(
       fw.inputs.size());
   for (size_t k = 0; k < forwardParamIdx_.size(); ++k)
@@ -302,6 +377,8 @@ void Model::forward(const ModelState &state, const float *x,
 float Model::trainStep(ModelState &state, const float *x, const float *labels,
                        const float *hyper, float *logits) const {
   const FunctionSpec &ts = manifest_.trainStep;
+  if (onGpu())
+    return trainStepOnGpu(state, x, labels, hyper, logits);
   std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs(
       ts.inputs.size() + ts.outputs.size());
   std::vector<NamedTensor *> persistentOf(ts.inputs.size(), nullptr);
@@ -340,4 +417,146 @@ void Model::setNumThreads(int n) const {
     entries_.setNumThreads(n);
   if (entries_.ompSetNumThreads)
     entries_.ompSetNumThreads(n);
+}
+
+//===----------------------------------------------------------------------===//
+// --target=cuda: tensors in GPU memory
+//===----------------------------------------------------------------------===//
+
+std::string Model::targetDescription() const {
+  if (!onGpu())
+    return manifest_.target;
+  return "cuda (" + (manifest_.gpuChip.empty() ? std::string("NVIDIA GPU")
+                                               : manifest_.gpuChip) +
+         ")";
+}
+
+void Model::requireDevice() const {
+  if (!onGpu() || deviceChecked_)
+    return;
+  std::string gpu = "an NVIDIA GPU" + (manifest_.gpuChip.empty()
+                                           ? std::string()
+                                           : " (" + manifest_.gpuChip + ")");
+  if (!entries_.device.present())
+    fail("this executable was compiled for " + gpu +
+         " but lacks netrewrite's CUDA runtime; link it with "
+         "netrewrite-compile --target=cuda");
+  const char *why = nullptr;
+  if (entries_.device.probe(&why) != 0)
+    fail(std::string(why ? why : "no usable CUDA GPU") +
+         ": this executable was compiled for " + gpu +
+         "; run it on a machine with one, or compile the model with "
+         "netrewrite-compile --target=cpu");
+  deviceChecked_ = true;
+}
+
+float *Model::scratch(size_t slot, size_t floats) const {
+  if (slot >= scratch_.size())
+    scratch_.resize(slot + 1, {nullptr, 0});
+  auto &[ptr, size] = scratch_[slot];
+  if (ptr && size == floats)
+    return ptr;
+  if (ptr)
+    entries_.device.free(ptr);
+  ptr = static_cast<float *>(
+      entries_.device.allocManaged(std::max<size_t>(1, floats) * sizeof(float)));
+  size = floats;
+  return ptr;
+}
+
+Model::~Model() {
+  for (auto &[ptr, size] : scratch_)
+    if (ptr)
+      entries_.device.free(ptr);
+}
+
+DeviceMirror &Model::mirror(const ModelState &state) const {
+  requireDevice();
+  if (!state.device) {
+    auto d = std::make_shared<DeviceMirror>();
+    d->hooks = entries_.device;
+    for (const NamedTensor &p : state.params)
+      d->params.push_back(uploadTensor(d->hooks, p.data));
+    d->paramsNext.assign(d->params.size(), nullptr);
+    state.device = std::move(d);
+  }
+  return *state.device;
+}
+
+void Model::syncToHost(ModelState &state) const {
+  if (!state.device || !state.device->hostStale)
+    return;
+  DeviceMirror &d = *state.device;
+  for (size_t k = 0; k < d.params.size(); ++k)
+    d.hooks.memcpy(state.params[k].data.data(), d.params[k],
+                   state.params[k].data.size() * sizeof(float));
+  for (size_t k = 0; k < d.optState.size(); ++k)
+    d.hooks.memcpy(state.optState[k].data.data(), d.optState[k],
+                   state.optState[k].data.size() * sizeof(float));
+  d.hostStale = false;
+}
+
+float Model::trainStepOnGpu(ModelState &state, const float *x,
+                            const float *labels, const float *hyper,
+                            float *logits) const {
+  const FunctionSpec &ts = manifest_.trainStep;
+  DeviceMirror &d = mirror(state);
+  const DeviceHooks &h = entries_.device;
+  if (d.optState.size() != state.optState.size()) {
+    // Optimizer slots go to the GPU with the first step (eval never needs
+    // them).
+    for (const NamedTensor &t : state.optState)
+      d.optState.push_back(uploadTensor(h, t.data));
+    d.optNext.assign(d.optState.size(), nullptr);
+  }
+  size_t nin = ts.inputs.size();
+  std::vector<std::pair<const float *, const std::vector<int64_t> *>> bufs(
+      nin + ts.outputs.size());
+  auto upload = [&](size_t slot, const float *src, const TensorSpec &t) {
+    size_t n = size_t(std::max<int64_t>(1, t.numElements()));
+    float *dev = scratch(slot, n);
+    h.memcpy(dev, src, size_t(t.numElements()) * sizeof(float));
+    return dev;
+  };
+  // For each persistent input: where its current value lives and where its
+  // next value goes.
+  std::vector<float **> current(nin, nullptr), next(nin, nullptr);
+  for (size_t i = 0; i < nin; ++i) {
+    const TensorSpec &t = ts.inputs[i];
+    if (i == trainX_) {
+      bufs[i] = {upload(kSlotX, x, t), &t.shape};
+    } else if (i == trainLabels_) {
+      bufs[i] = {upload(kSlotLabels, labels, t), &t.shape};
+    } else if (i == trainHyper_) {
+      bufs[i] = {upload(kSlotHyper, hyper, t), &t.shape};
+    } else {
+      bool slot = t.kind == "opt_state";
+      size_t k = size_t(trainStateIdx_[i]);
+      current[i] = slot ? &d.optState[k] : &d.params[k];
+      next[i] = slot ? &d.optNext[k] : &d.paramsNext[k];
+      bufs[i] = {*current[i], &t.shape};
+      if (trainResultOf_[i] >= 0) {
+        if (!*next[i])
+          *next[i] = static_cast<float *>(h.allocManaged(
+              size_t(std::max<int64_t>(1, t.numElements())) * sizeof(float)));
+        bufs[nin + size_t(trainResultOf_[i])] = {
+            *next[i], &ts.outputs[size_t(trainResultOf_[i])].shape};
+      }
+    }
+  }
+  for (size_t r = trainLoss_; r < ts.outputs.size(); ++r)
+    bufs[nin + r] = {
+        scratch(kSlotTrainResults + r,
+                size_t(std::max<int64_t>(1, ts.outputs[r].numElements()))),
+        &ts.outputs[r].shape};
+  callDescriptors(entries_.trainStep, bufs);
+  for (size_t i = 0; i < nin; ++i)
+    if (trainResultOf_[i] >= 0)
+      std::swap(*current[i], *next[i]);
+  d.hostStale = true;
+  float loss = 0;
+  h.memcpy(&loss, bufs[nin + trainLoss_].first, sizeof(float));
+  h.memcpy(logits, bufs[nin + trainLogits_].first,
+           size_t(ts.outputs[trainLogits_].numElements()) * sizeof(float));
+  return loss;
 }

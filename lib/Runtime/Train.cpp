@@ -358,6 +358,7 @@ int cli::runTrain(const Model &model, const Options &opts) {
     ts.rng = mix64(r + 0x9e3779b97f4a7c15ull);
     if (!logPath.empty())
       writeFileAtomic(logPath, csvOf(history));
+    model.syncToHost(state); // GPU builds: weights come back once an epoch
     Checkpoint ck;
     ck.state = ts;
     ck.state.configJson = json({{"flags", flags}, {"history", history}}).dump();

@@ -1,6 +1,7 @@
 //===- netrewrite-compile.cpp - Compile a model to a native executable ----===//
 //
 //   netrewrite-compile model.mlir --target=cpu [-O3] -o model_eval
+//   netrewrite-compile model.mlir --target=cuda [--gpu-chip=sm_90] -o model_gpu
 //   netrewrite-compile model.mlir --emit=mlir-llvm|llvm|obj -o out
 //
 // Lowers the module's `@forward(tensor<BxHxWxCxf32>) -> tensor<BxKxf32>`
@@ -9,6 +10,12 @@
 // for the host CPU in process (LLVM TargetMachine), and links it with the
 // runtime's main() (lib/Runtime/ExecutableMain.cpp) into one executable.
 // Only linking calls an external program (clang++-22 with lld).
+//
+// --target=cuda lowers with the CUDA pipeline instead: the host code becomes
+// the object file, the kernels ride along in it as an embedded fatbin, and
+// the project's mgpu* runtime (lib/Runtime/CUDA, libcuda opened with dlopen)
+// is linked in statically, so the executable starts anywhere and says
+// clearly when there is no GPU (see docs/gpu.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,8 +65,14 @@ static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::Required, cl::cat(compileCategory));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::Required, cl::cat(compileCategory));
-static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+static cl::opt<std::string> target("target", cl::desc("Target: cpu or cuda"),
                                    cl::init("cpu"), cl::cat(compileCategory));
+static cl::opt<std::string> gpuChip(
+    "gpu-chip",
+    cl::desc("With --target=cuda: the GPU architecture (sm_80, sm_90, ...); "
+             "the executable carries its machine code plus PTX, which newer "
+             "GPUs compile when they load it"),
+    cl::init("sm_90"), cl::cat(compileCategory));
 static cl::opt<unsigned> optLevel(
     "O", cl::desc("0: naive loops; 1-3: scheduled, vectorised, parallel code"),
     cl::init(3), cl::Prefix, cl::cat(compileCategory));
@@ -171,7 +184,8 @@ static llvm::json::Object describeFunction(func::FuncOp func) {
 /// `netrewrite_model_manifest`: what the runtime needs to size buffers and
 /// call the entry points (see docs/runtime.md). Read before lowering, which
 /// strips the nr.* attributes.
-static std::string modelManifest(ModuleOp module, func::FuncOp forward) {
+static std::string modelManifest(ModuleOp module, func::FuncOp forward,
+                                 bool cuda) {
   llvm::json::Object functions;
   for (StringRef name : {"forward", "train_step", "init_params"})
     if (auto f = module.lookupSymbol<func::FuncOp>(name))
@@ -188,6 +202,11 @@ static std::string modelManifest(ModuleOp module, func::FuncOp forward) {
   if (auto step = module.lookupSymbol<func::FuncOp>("train_step"))
     if (auto opt = step->getAttrOfType<StringAttr>("nr.optimizer"))
       manifest["optimizer"] = opt.str();
+  if (cuda) {
+    // The runtime keeps tensors in GPU memory and checks for a GPU first.
+    manifest["target"] = "cuda";
+    manifest["gpu_chip"] = gpuChip.getValue();
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::json::Value(std::move(manifest));
@@ -217,8 +236,23 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&compileCategory, &trainCategory});
   cl::ParseCommandLineOptions(
       argc, argv, "netrewrite-compile: compile a model to a native executable\n");
-  if (target != "cpu")
-    return fail("--target=" + target + ": only 'cpu' is supported");
+  bool cuda = target == "cuda";
+  if (target != "cpu" && !cuda)
+    return fail("--target=" + target + ": expected cpu or cuda");
+#ifndef NETREWRITE_CUDA_RUNTIME_LIB
+  if (cuda)
+    return fail("--target=cuda: this build has no CUDA target (cuda.h was "
+                "not found when it was configured)");
+#endif
+  // One chip, or several separated by commas (one fatbin with SASS each).
+  SmallVector<StringRef> chips;
+  StringRef(gpuChip).split(chips, ',', -1, /*KeepEmpty=*/true);
+  for (StringRef chip : chips)
+    if (cuda && netrewrite::getPTXFeaturesForChip(chip).empty())
+      return fail("--gpu-chip=" + gpuChip + ": expected one of " +
+                  netrewrite::getSupportedGPUChips() +
+                  " (optionally with the suffix a), or several separated "
+                  "by commas");
   if (emit != "exe" && emit != "obj" && emit != "llvm" && emit != "mlir-llvm")
     return fail("--emit=" + emit + ": expected exe, obj, llvm or mlir-llvm");
 
@@ -256,11 +290,17 @@ int main(int argc, char **argv) {
                               "diagnostics above)");
     func = module->lookupSymbol<func::FuncOp>(functionName);
   }
-  std::string manifest = modelManifest(*module, func);
+  std::string manifest = modelManifest(*module, func, cuda);
 
   PassManager pm(&context);
-  if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel)))
+  if (cuda) {
+    netrewrite::CUDAPipelineOptions gpuOptions;
+    gpuOptions.chip = gpuChip;
+    if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
+      return fail("internal error: the CUDA pipeline does not parse");
+  } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel))) {
     return fail("internal error: the CPU pipeline does not parse");
+  }
   if (failed(pm.run(*module)))
     return fail(inputFile + ": lowering failed (see the diagnostics above)");
   if (emit == "mlir-llvm") {
@@ -306,6 +346,9 @@ int main(int argc, char **argv) {
     features += (features.empty() ? "" : ",") +
                 std::string(f.second ? "+" : "-") + f.first().str();
   llvm::TargetOptions targetOptions;
+  // Global constructors (the CUDA host code loads its kernel modules from
+  // them) belong in .init_array: lld and glibc ignore the legacy .ctors.
+  targetOptions.UseInitArray = true;
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
       llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
       targetOptions, llvm::Reloc::PIC_, std::nullopt,
@@ -377,6 +420,13 @@ int main(int argc, char **argv) {
                                  "-lpthread",
                                  "-o",
                                  tmpExe};
+#ifdef NETREWRITE_CUDA_RUNTIME_LIB
+  if (cuda) {
+    // mgpu* and the runtime's device hooks; libcuda itself is dlopen'd.
+    link.insert(link.begin() + 3, NETREWRITE_CUDA_RUNTIME_LIB);
+    link.push_back("-ldl");
+  }
+#endif
   if (!runProgram(link)) {
     llvm::sys::fs::remove(tmpExe);
     return 1;

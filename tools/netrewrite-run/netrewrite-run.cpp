@@ -10,6 +10,7 @@
 
 #include "netrewrite/InitAll.h"
 #include "netrewrite/Runner/LoadModule.h"
+#include "netrewrite/Pipelines/Pipelines.h"
 #include "netrewrite/Runner/ModuleRunner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -147,6 +148,10 @@ int main(int argc, char **argv) {
     options.target = netrewrite::Target::CUDA;
   else if (target != "cpu")
     return fail("--target='" + target + "': expected cpu or cuda");
+  if (target == "cuda" && netrewrite::getPTXFeaturesForChip(gpuChip).empty())
+    return fail("--gpu-chip=" + gpuChip + ": expected one of " +
+                netrewrite::getSupportedGPUChips() +
+                " (optionally with the suffix a)");
   options.cudaChip = gpuChip;
   options.pipelineOptLevel = codegenOpt;
   options.threads = threads;

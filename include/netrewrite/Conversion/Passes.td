@@ -21,8 +21,8 @@ def GPUManagedMemory : Pass<"netrewrite-gpu-managed-memory", "mlir::ModuleOp"> {
   let summary = "Place the host code's buffers in CUDA managed memory";
   let description = [{
     After kernels are outlined, host functions still allocate buffers with
-    `memref.alloc` and read weights from `memref.global`s, neither of which a
-    kernel can dereference. This pass moves both into managed memory, which
+    `memref.alloc`, which a kernel cannot dereference. This pass moves them
+    into managed memory, which
     host and device share and which the driver migrates to the GPU on first
     touch:
 
@@ -30,14 +30,62 @@ def GPUManagedMemory : Pass<"netrewrite-gpu-managed-memory", "mlir::ModuleOp"> {
     - `memref.dealloc` becomes a call to the runtime's
       `netrewrite_gpu_free(aligned pointer)` (MLIR's synchronous
       `gpu.dealloc` has no lowering);
-    - every `memref.get_global` in a function that launches kernels is copied
-      into a managed buffer at its use and freed before the function returns.
+    - `memref.get_global` is left alone: once the host code is LLVM,
+      netrewrite-gpu-resident-globals points launching functions at a GPU
+      copy of each global made once per process.
 
     The caller passes arguments and results in managed memory as well
     (netrewrite-run and the generated executables do).
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect", "mlir::func::FuncDialect"];
+}
+
+def CopyToLinalg : Pass<"netrewrite-copy-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy, so that copies become kernels";
+  let description = [{
+    Bufferization leaves `memref.copy` behind (padding a tensor copies it
+    into a subview of a larger buffer; results are copied into the caller's
+    out-parameters). The GPU pipeline maps linalg ops to kernels but leaves
+    `memref.copy` to the host, where each copy of a managed buffer drags its
+    pages from the GPU to the CPU and back. As a `linalg.copy` the copy is a
+    parallel loop like any other and runs on the GPU. Copies of rank 0 stay
+    as they are (a single element; there is no loop to map).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def GPUResidentGlobals
+    : Pass<"netrewrite-gpu-resident-globals", "mlir::ModuleOp"> {
+  let summary = "Read constant globals (weights) from one GPU copy per process";
+  let description = [{
+    Runs on the host code after it has become the LLVM dialect. A kernel
+    cannot read a host global, and copying every weight into managed memory
+    on each call costs the whole model's size per batch. So in every host
+    function that launches kernels, each `llvm.mlir.addressof` of a constant
+    global with an initializer is replaced by a call to the runtime's
+    `netrewrite_gpu_resident(host address, size in bytes)`, which copies the
+    global into managed memory on first use and returns the same copy ever
+    after (lib/Runtime/CUDA): weights compiled into an executable go to the
+    GPU once.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def GPUFatbin : Pass<"netrewrite-gpu-fatbin", "mlir::ModuleOp"> {
+  let summary = "Turn PTX kernel objects into fatbins with SASS for several chips";
+  let description = [{
+    MLIR embeds one object per kernel module, for one chip. To run one
+    executable on several GPU generations, the CUDA pipeline emits PTX
+    (`format=isa`, for the oldest chip) and this pass replaces each PTX
+    object by a fatbin holding SASS for every chip in `chips` (ptxas) plus
+    the PTX itself for newer GPUs (fatbinary), from the CUDA toolkit in
+    CUDA_HOME, /usr/local/cuda or PATH. Modules are compiled in parallel.
+  }];
+  let options = [
+    ListOption<"chips", "chips", "std::string",
+               "GPU architectures to compile each module for (sm_80, ...)">
+  ];
 }
 
 #endif // NETREWRITE_CONVERSION_PASSES_TD

@@ -30,11 +30,15 @@ llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0);
 struct CUDAPipelineOptions
     : public mlir::PassPipelineOptions<CUDAPipelineOptions> {
   Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("GPU architecture (sm_80, sm_90, ...)"),
+                           llvm::cl::desc("GPU architecture (sm_80, sm_90, ...), "
+                                          "or several (sm_80,sm_90): one "
+                                          "fatbin with SASS for each"),
                            llvm::cl::init("sm_90")};
-  Option<std::string> features{*this, "features",
-                               llvm::cl::desc("PTX ISA features"),
-                               llvm::cl::init("+ptx80")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX ISA features (default: the oldest PTX ISA the chip "
+                     "accepts, see getPTXFeaturesForChip)"),
+      llvm::cl::init("")};
   Option<std::string> format{
       *this, "format",
       llvm::cl::desc("Kernel binary: fatbin (SASS + PTX, default), bin "
@@ -52,6 +56,15 @@ struct CUDAPipelineOptions
 mlir::LogicalResult buildCUDALoweringPipeline(mlir::OpPassManager &pm,
                                               const CUDAPipelineOptions &options);
 std::string getCUDALoweringPipelineText(const CUDAPipelineOptions &options);
+
+/// The PTX ISA feature (`+ptx80`, ...) that `chip` (`sm_90`, `sm_100a`, ...)
+/// needs, or an empty string for a chip this toolchain cannot compile for:
+/// LLVM aborts on a PTX version too old for the chip, and CUDA 13's ptxas
+/// has dropped everything before sm_75. The tools check with this before
+/// building the pipeline.
+std::string getPTXFeaturesForChip(llvm::StringRef chip);
+/// "sm_75, sm_80, ...", for error messages.
+std::string getSupportedGPUChips();
 
 /// Registers `--netrewrite-lower-cpu` and `--netrewrite-lower-cuda`.
 void registerPipelines();

@@ -23,8 +23,14 @@ int netrewriteCudaProbe(const char **message);
 /// function's arguments and results; exits with a clear message on failure.
 void *netrewriteCudaAllocManaged(uint64_t bytes);
 void netrewriteCudaFree(void *ptr);
-/// Called by lowered host code in place of memref.dealloc of gpu memory.
+/// Called by lowered host code in place of memref.dealloc of gpu memory
+/// (buffers from mgpuMemAlloc go back to a pool for the next call).
 void netrewrite_gpu_free(int64_t alignedPtr);
+/// The managed copy of a constant global (weights), made on first use and
+/// kept for the life of the process (netrewrite-gpu-resident-globals).
+void *netrewrite_gpu_resident(void *host, int64_t bytes);
+/// Copies `bytes` between host, device or managed addresses (blocking).
+void netrewriteCudaMemcpy(void *dst, const void *src, uint64_t bytes);
 /// Waits for all device work and reports asynchronous kernel faults.
 void netrewriteCudaSynchronize();
 }

@@ -11,7 +11,24 @@
 #ifndef NETREWRITE_RUNTIME_EXECUTABLE_H
 #define NETREWRITE_RUNTIME_EXECUTABLE_H
 
+#include <cstdint>
+
 namespace netrewrite::runtime {
+
+/// The CUDA runtime's entry points (lib/Runtime/CUDA), linked into
+/// executables built with --target=cuda and null in CPU builds, so that this
+/// library itself never depends on CUDA.
+struct DeviceHooks {
+  /// 0 when a GPU is usable, else 1 with a one-line reason.
+  int (*probe)(const char **message) = nullptr;
+  void *(*allocManaged)(uint64_t bytes) = nullptr;
+  void (*free)(void *ptr) = nullptr;
+  /// Copies between any two host, device or managed addresses (blocking).
+  void (*memcpy)(void *dst, const void *src, uint64_t bytes) = nullptr;
+  bool present() const {
+    return probe && allocManaged && free && memcpy;
+  }
+};
 
 /// Addresses of the model's symbols; null where the object lacks one.
 struct ModelEntryPoints {
@@ -25,6 +42,7 @@ struct ModelEntryPoints {
   /// netrewrite_model_signature ("BxHxWxC->BxK"): the description early
   /// forward-only objects carry instead of a manifest.
   const char *legacySignature = nullptr;
+  DeviceHooks device; ///< set in --target=cuda builds
 };
 
 /// The command line of a compiled model: eval, predict, bench, train,

@@ -46,6 +46,11 @@ struct Manifest {
   /// returns logits, empty when the compiler did not say (then the runtime
   /// looks at the numbers).
   std::string outputActivation;
+  /// "cpu" (the default), or "cuda" for netrewrite-compile --target=cuda:
+  /// then every tensor the runtime passes must be GPU-accessible, and
+  /// `gpuChip` names the architecture the kernels were compiled for.
+  std::string target = "cpu";
+  std::string gpuChip;
   /// FNV-1a of the manifest text: checkpoints remember it, so weights of
   /// another model are refused even when the tensor names happen to agree.
   uint64_t hash = 0;

@@ -14,6 +14,7 @@
 #include "netrewrite/Runtime/Executable.h"
 #include "netrewrite/Runtime/Manifest.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,19 @@ struct NamedTensor {
   std::vector<float> data;
 };
 
+struct DeviceMirror;
+
 /// The tensors that persist between calls, in the order of forward's (or
 /// train_step's) persistent inputs.
+///
+/// In a --target=cuda build the first call into the model copies them into
+/// GPU (managed) memory, `device`, where they stay: train steps update the
+/// GPU copy only, and the host vectors are stale until Model::syncToHost.
+/// Change the host vectors only before the first call.
 struct ModelState {
   std::vector<NamedTensor> params;   ///< trainable, frozen and state
   std::vector<NamedTensor> optState; ///< optimizer slots (train builds)
+  mutable std::shared_ptr<DeviceMirror> device; ///< GPU copies (cuda)
   NamedTensor *find(const std::string &name);
 };
 
@@ -81,8 +90,23 @@ public:
 
   void setNumThreads(int n) const;
 
+  /// True for a --target=cuda build.
+  bool onGpu() const { return manifest_.target == "cuda"; }
+  /// "cpu", or "cuda (sm_90)".
+  std::string targetDescription() const;
+  /// For a GPU build: fails (RuntimeError) with one line naming CUDA, the
+  /// GPU and the reason when no usable GPU is present. No-op on the CPU.
+  void requireDevice() const;
+  /// Brings the host vectors of `state` up to date with the GPU copies.
+  void syncToHost(ModelState &state) const;
+
 private:
   void checkSignature();
+  DeviceMirror &mirror(const ModelState &state) const;
+  float trainStepOnGpu(ModelState &state, const float *x, const float *labels,
+                       const float *hyper, float *logits) const;
+  /// A GPU-accessible buffer of `floats` floats, kept for the model's life.
+  float *scratch(size_t slot, size_t floats) const;
 
   ModelEntryPoints entries_;
   std::string signatureManifest_; ///< declared before manifest_: used by it
@@ -97,6 +121,14 @@ private:
   /// or ModelState::optState (opt_state), or -1 for x/labels/hyper.
   std::vector<int> trainStateIdx_;
   size_t trainLoss_ = 0, trainLogits_ = 0;
+  /// Per-call buffers in GPU memory (x, labels, hyper, results), by slot.
+  mutable std::vector<std::pair<float *, size_t>> scratch_;
+  mutable bool deviceChecked_ = false;
+
+public:
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+  ~Model();
 };
 
 } // namespace netrewrite::runtime

@@ -33,19 +33,13 @@ struct GPUManagedMemoryPass
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      bool launches = false;
-      func.walk([&](gpu::LaunchFuncOp) { launches = true; });
-
       SmallVector<memref::AllocOp> allocs;
       SmallVector<memref::DeallocOp> deallocs;
-      SmallVector<memref::GetGlobalOp> globals;
       func.walk([&](Operation *op) {
         if (auto a = dyn_cast<memref::AllocOp>(op))
           allocs.push_back(a);
         else if (auto d = dyn_cast<memref::DeallocOp>(op))
           deallocs.push_back(d);
-        else if (auto g = dyn_cast<memref::GetGlobalOp>(op))
-          globals.push_back(g);
       });
 
       for (memref::AllocOp alloc : allocs) {
@@ -63,26 +57,8 @@ struct GPUManagedMemoryPass
         dealloc.erase();
         needsFree = true;
       }
-      if (!launches)
-        continue;
-      for (memref::GetGlobalOp global : globals) {
-        b.setInsertionPointAfter(global);
-        auto type = cast<MemRefType>(global.getType());
-        auto copy = gpu::AllocOp::create(
-            b, global.getLoc(), MemRefType::get(type.getShape(),
-                                                type.getElementType()),
-            Type(), ValueRange{}, ValueRange{}, ValueRange{}, true);
-        global.getResult().replaceAllUsesWith(copy.getMemref());
-        memref::CopyOp::create(b, global.getLoc(), global.getResult(),
-                               copy.getMemref());
-        // The global's buffer lives as long as the call: free it on every
-        // return of the function.
-        func.walk([&](func::ReturnOp ret) {
-          b.setInsertionPoint(ret);
-          emitFree(b, global.getLoc(), copy.getMemref());
-        });
-        needsFree = true;
-      }
+      // Globals stay as they are: netrewrite-gpu-resident-globals gives
+      // launching functions a GPU copy once the host code is LLVM.
     }
 
     if (needsFree && !module.lookupSymbol(kFreeFn)) {

@@ -14,7 +14,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
+#include <unordered_map>
 
 namespace {
 
@@ -45,6 +47,7 @@ struct Driver {
   decltype(&cuMemAllocManaged) memAllocManaged = nullptr;
   decltype(&cuMemFree) memFree = nullptr;
   decltype(&cuMemcpyAsync) memcpyAsync = nullptr;
+  decltype(&cuMemcpy) memcpy = nullptr;
   decltype(&cuMemsetD32Async) memsetD32Async = nullptr;
   decltype(&cuMemsetD16Async) memsetD16Async = nullptr;
   decltype(&cuMemHostRegister) memHostRegister = nullptr;
@@ -76,7 +79,7 @@ void openDriver() {
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     driver.failure = "no NVIDIA CUDA driver found (libcuda.so.1 is not "
-                     "installed): this executable needs an NVIDIA GPU";
+                     "installed)";
     return;
   }
   bool ok = resolve(lib, driver.init, "cuInit") &&
@@ -103,6 +106,7 @@ void openDriver() {
             resolve(lib, driver.memAllocManaged, "cuMemAllocManaged") &&
             resolve(lib, driver.memFree, "cuMemFree_v2") &&
             resolve(lib, driver.memcpyAsync, "cuMemcpyAsync") &&
+            resolve(lib, driver.memcpy, "cuMemcpy") &&
             resolve(lib, driver.memsetD32Async, "cuMemsetD32Async") &&
             resolve(lib, driver.memsetD16Async, "cuMemsetD16Async") &&
             resolve(lib, driver.memHostRegister, "cuMemHostRegister_v2") &&
@@ -182,8 +186,55 @@ extern "C" void netrewriteCudaFree(void *ptr) {
     check(cuda().memFree(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
 }
 
+namespace {
+/// The compiled code's temporaries: every call allocates and frees the same
+/// sequence of buffers, and cuMemAllocManaged / cuMemFree cost far more
+/// than the kernels of a small layer (cuMemFree also waits for the device).
+/// Freed buffers are kept by size and handed out again; the pool never
+/// shrinks, so it holds at most one call's peak. Reuse is safe because the
+/// host code waits for each kernel before it goes on (synchronous launches).
+struct BufferPool {
+  std::mutex mutex;
+  std::unordered_map<void *, uint64_t> sizeOf;
+  std::multimap<uint64_t, void *> idle;
+};
+BufferPool pool;
+
+uint64_t poolSize(uint64_t bytes) { return (bytes + 255) & ~uint64_t(255); }
+} // namespace
+
 extern "C" void netrewrite_gpu_free(int64_t alignedPtr) {
-  netrewriteCudaFree(reinterpret_cast<void *>(alignedPtr));
+  void *ptr = reinterpret_cast<void *>(alignedPtr);
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  auto it = pool.sizeOf.find(ptr);
+  if (it == pool.sizeOf.end()) {
+    netrewriteCudaFree(ptr); // not from the pool
+    return;
+  }
+  pool.idle.emplace(it->second, ptr);
+}
+
+extern "C" void *netrewrite_gpu_resident(void *host, int64_t bytes) {
+  // One managed copy per global for the life of the process.
+  static std::mutex mutex;
+  static std::unordered_map<void *, void *> copies;
+  std::lock_guard<std::mutex> lock(mutex);
+  void *&copy = copies[host];
+  if (!copy) {
+    copy = netrewriteCudaAllocManaged(uint64_t(bytes));
+    netrewriteCudaMemcpy(copy, host, uint64_t(bytes));
+  }
+  return copy;
+}
+
+extern "C" void netrewriteCudaMemcpy(void *dst, const void *src,
+                                     uint64_t bytes) {
+  // Unified addressing: the driver tells host, device and managed memory
+  // apart by address, like cudaMemcpyDefault.
+  if (bytes)
+    check(cuda().memcpy(reinterpret_cast<CUdeviceptr>(dst),
+                        reinterpret_cast<CUdeviceptr>(src), bytes),
+          "cuMemcpy");
 }
 
 extern "C" void netrewriteCudaSynchronize() {
@@ -194,21 +245,41 @@ extern "C" void netrewriteCudaSynchronize() {
 // The mgpu* ABI called by MLIR's gpu-to-llvm lowering
 //===----------------------------------------------------------------------===//
 
-extern "C" CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
+/// A kernel module as the host code sees it. MLIR's host lowering loads
+/// every module from a global constructor, that is before main(); loading
+/// lazily, on the first kernel lookup, lets an executable start, print its
+/// help and `info`, and explain a missing GPU in its own words instead of
+/// exiting before main().
+struct LazyModule {
+  const void *image = nullptr;
   CUmodule module = nullptr;
-  check(cuda().moduleLoadData(&module, data), "cuModuleLoadData");
-  return module;
+  std::once_flag once;
+};
+
+extern "C" void *mgpuModuleLoad(void *data, size_t /*size*/) {
+  auto *lazy = new LazyModule;
+  lazy->image = data;
+  return lazy;
 }
 
-extern "C" void mgpuModuleUnload(CUmodule module) {
+extern "C" void mgpuModuleUnload(void *handle) {
   // Runs from a global destructor: never exit from here.
-  if (module && !driver.failure)
-    driver.moduleUnload(module);
+  auto *lazy = static_cast<LazyModule *>(handle);
+  if (!lazy)
+    return;
+  if (lazy->module && !driver.failure)
+    driver.moduleUnload(lazy->module);
+  delete lazy;
 }
 
-extern "C" CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
+extern "C" CUfunction mgpuModuleGetFunction(void *handle, const char *name) {
+  auto *lazy = static_cast<LazyModule *>(handle);
+  Driver &d = cuda();
+  std::call_once(lazy->once, [&] {
+    check(d.moduleLoadData(&lazy->module, lazy->image), "cuModuleLoadData");
+  });
   CUfunction function = nullptr;
-  check(cuda().moduleGetFunction(&function, module, name),
+  check(d.moduleGetFunction(&function, lazy->module, name),
         "cuModuleGetFunction");
   return function;
 }
@@ -224,15 +295,18 @@ extern "C" void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
         "cuLaunchKernel");
 }
 
+// MLIR's synchronous launch creates a stream, launches, synchronizes and
+// destroys the stream, for every kernel. Creating streams is not free, so
+// each host thread keeps one and "destroying" it is a no-op.
 extern "C" CUstream mgpuStreamCreate() {
-  CUstream stream = nullptr;
-  check(cuda().streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  thread_local CUstream stream = nullptr;
+  if (!stream)
+    check(cuda().streamCreate(&stream, CU_STREAM_NON_BLOCKING),
+          "cuStreamCreate");
   return stream;
 }
 
-extern "C" void mgpuStreamDestroy(CUstream stream) {
-  check(cuda().streamDestroy(stream), "cuStreamDestroy");
-}
+extern "C" void mgpuStreamDestroy(CUstream) {}
 
 extern "C" void mgpuStreamSynchronize(CUstream stream) {
   // Kernel faults surface here; the message names the device.
@@ -263,8 +337,19 @@ extern "C" void mgpuEventRecord(CUevent event, CUstream stream) {
 
 extern "C" void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
                               bool isHostShared) {
-  if (isHostShared)
-    return netrewriteCudaAllocManaged(bytes);
+  if (isHostShared) {
+    uint64_t size = poolSize(bytes ? bytes : 1);
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    auto it = pool.idle.find(size);
+    if (it != pool.idle.end()) {
+      void *ptr = it->second;
+      pool.idle.erase(it);
+      return ptr;
+    }
+    void *ptr = netrewriteCudaAllocManaged(size);
+    pool.sizeOf[ptr] = size;
+    return ptr;
+  }
   CUdeviceptr ptr = 0;
   CUresult r = cuda().memAlloc(&ptr, bytes ? bytes : 1);
   if (r == CUDA_ERROR_OUT_OF_MEMORY) {

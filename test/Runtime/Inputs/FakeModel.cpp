@@ -9,13 +9,20 @@
 //
 // Configured by macros: FAKE_B, FAKE_H, FAKE_W, FAKE_C, FAKE_K, FAKE_D
 // (= H*W*C), FAKE_TRAIN (1: a --train build whose forward takes the weights;
-// 0: weights baked into forward, no train_step).
+// 0: weights baked into forward, no train_step), FAKE_GPU (1: the manifest
+// says --target=cuda and this file supplies the CUDA runtime's hooks over
+// "device" memory from malloc: every tensor the runtime passes to an entry
+// point must come from it, and the bytes copied each way are reported on
+// stderr at exit, so tests can see what stays resident).
 //
 //===----------------------------------------------------------------------===//
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #define STR2(x) #x
@@ -33,8 +40,42 @@ struct Desc {
   int64_t sizes[1]; // followed by more sizes and the strides
 };
 
+#if FAKE_GPU
+/// The fake device's allocations (base address -> bytes) and traffic.
+struct FakeDevice {
+  std::set<std::pair<const char *, size_t>> blocks;
+  uint64_t toDevice = 0, toHost = 0, allocs = 0;
+  bool owns(const void *p) const {
+    auto it = blocks.upper_bound({static_cast<const char *>(p), SIZE_MAX});
+    if (it == blocks.begin())
+      return false;
+    --it;
+    const char *c = static_cast<const char *>(p);
+    return c >= it->first && c < it->first + it->second;
+  }
+  ~FakeDevice() {
+    std::fprintf(stderr,
+                 "fake-gpu: %llu allocations, %llu bytes to the device, %llu "
+                 "bytes to the host\n",
+                 (unsigned long long)allocs, (unsigned long long)toDevice,
+                 (unsigned long long)toHost);
+  }
+};
+FakeDevice &device() {
+  static FakeDevice d;
+  return d;
+}
+#endif
+
 float *data(void *d) {
   Desc *m = static_cast<Desc *>(d);
+#if FAKE_GPU
+  // A kernel cannot dereference host memory: neither may this model.
+  if (!device().owns(m->aligned)) {
+    std::fprintf(stderr, "fake-gpu: a host pointer was passed to the GPU\n");
+    std::abort();
+  }
+#endif
   return m->aligned + m->offset;
 }
 
@@ -58,6 +99,45 @@ int threads = 0;
 extern "C" {
 
 void netrewrite_set_num_threads(int n) { threads = n; }
+
+#if FAKE_GPU
+int netrewriteCudaProbe(const char **message) {
+  if (std::getenv("FAKE_GPU_ABSENT")) {
+    *message = "no NVIDIA CUDA driver found (libcuda.so.1 is not installed)";
+    return 1;
+  }
+  *message = "Fake GPU";
+  return 0;
+}
+void *netrewriteCudaAllocManaged(uint64_t bytes) {
+  char *p = static_cast<char *>(std::malloc(bytes));
+  device().blocks.insert({p, size_t(bytes)});
+  ++device().allocs;
+  return p;
+}
+void netrewriteCudaFree(void *p) {
+  auto &blocks = device().blocks;
+  for (auto it = blocks.begin(); it != blocks.end(); ++it)
+    if (it->first == p) {
+      blocks.erase(it);
+      std::free(p);
+      return;
+    }
+  std::fprintf(stderr, "fake-gpu: free of a pointer not from the device\n");
+  std::abort();
+}
+void netrewriteCudaMemcpy(void *dst, const void *src, uint64_t bytes) {
+  bool d = device().owns(dst), s = device().owns(src);
+  if (d && !s)
+    device().toDevice += bytes;
+  else if (s && !d)
+    device().toHost += bytes;
+  std::memcpy(dst, src, bytes);
+}
+#define FAKE_TARGET ", \"target\": \"cuda\", \"gpu_chip\": \"sm_90\""
+#else
+#define FAKE_TARGET ""
+#endif
 
 #if FAKE_TRAIN
 extern const char netrewrite_model_manifest[] =
@@ -83,7 +163,7 @@ extern const char netrewrite_model_manifest[] =
     "\"init_params\": {\"inputs\": [], \"outputs\": ["
     "{\"shape\": [" STR(FAKE_D) ", " STR(FAKE_K) "]}, {\"shape\": [" STR(FAKE_K) "]}, {\"shape\": [1]}]}},"
     "\"batch\": " STR(FAKE_B) ", \"input_shape\": [" STR(FAKE_B) "," STR(FAKE_H) "," STR(FAKE_W) "," STR(FAKE_C) "],"
-    "\"num_classes\": " STR(FAKE_K) ", \"optimizer\": \"momentum\"}";
+    "\"num_classes\": " STR(FAKE_K) ", \"optimizer\": \"momentum\"" FAKE_TARGET "}";
 
 void _mlir_ciface_forward(void *w, void *b, void *steps, void *x, void *out) {
   (void)steps;
