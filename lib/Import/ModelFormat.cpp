@@ -42,3 +42,17 @@ ModelFormat netrewrite::guessModelFormat(llvm::StringRef path) {
     return ModelFormat::ONNX;
   return ModelFormat::Unknown;
 }
+
+bool netrewrite::parseInputShape(llvm::StringRef text,
+                                 std::vector<int64_t> &shape) {
+  shape.clear();
+  llvm::SmallVector<llvm::StringRef> dims;
+  text.split(dims, 'x');
+  for (llvm::StringRef d : dims) {
+    int64_t v;
+    if (d.getAsInteger(10, v) || v <= 0)
+      return false;
+    shape.push_back(v);
+  }
+  return !shape.empty();
+}

@@ -138,17 +138,10 @@ int main(int argc, char **argv) {
       "directory) into a copy of the source model (ONNX, TFJS, Keras .h5)\n");
 
   ImportOptions options;
-  if (!inputShape.empty()) {
-    llvm::SmallVector<llvm::StringRef> dims;
-    llvm::StringRef(inputShape).split(dims, 'x');
-    for (llvm::StringRef d : dims) {
-      int64_t v;
-      if (d.getAsInteger(10, v) || v <= 0)
-        return fail("--input-shape='" + inputShape +
+  if (!inputShape.empty() &&
+      !netrewrite::parseInputShape(inputShape, options.inputShape))
+    return fail("--input-shape='" + inputShape +
                     "': expected positive integers separated by 'x'");
-      options.inputShape.push_back(v);
-    }
-  }
   if (check != weightsPath.empty())
     return fail(check ? "--check takes no trained weights"
                       : "the trained weights (a checkpoint or an `export` "

@@ -66,18 +66,11 @@ int main(int argc, char **argv) {
                               "netrewrite-import: ONNX / Keras / TFJS model -> "
                               "TOSA + nr MLIR\n");
   ImportOptions options;
-  if (!inputShape.empty()) {
-    llvm::SmallVector<llvm::StringRef> dims;
-    llvm::StringRef(inputShape).split(dims, 'x');
-    for (llvm::StringRef d : dims) {
-      int64_t v;
-      if (d.getAsInteger(10, v) || v <= 0)
-        return fail("--input-shape='" + inputShape +
+  if (!inputShape.empty() &&
+      !netrewrite::parseInputShape(inputShape, options.inputShape))
+    return fail("--input-shape='" + inputShape +
                     "': expected positive integers separated by 'x', e.g. "
                     "1x3x224x224");
-      options.inputShape.push_back(v);
-    }
-  }
   if (!llvm::sys::fs::exists(inputFile))
     return fail(inputFile + ": no such file");
   ModelFormat format = formatName.empty() ? guessModelFormat(inputFile)

@@ -37,6 +37,10 @@ struct ImportOptions {
   bool recordWeightSources = false;
 };
 
+/// `--input-shape` text ("1x3x224x224") -> dimensions; false when it is not
+/// positive integers separated by 'x'.
+bool parseInputShape(llvm::StringRef text, std::vector<int64_t> &shape);
+
 mlir::OwningOpRef<mlir::ModuleOp> importONNX(llvm::StringRef path,
                                              const ImportOptions &options,
                                              mlir::MLIRContext *context);
