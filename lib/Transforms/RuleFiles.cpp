@@ -12,14 +12,13 @@
 using namespace mlir;
 using namespace netrewrite;
 
-// A tool-wide flag rather than a pass option so that one `--rewrite-report`
-// turns every rule-driven pass on the command line into a dry run.
 namespace {
 enum class ReportMode { None, Text, Dot, Svg };
 } // namespace
 
-// `--rewrite-report` alone is the text report; `=dot` and `=svg` draw the
-// rewritten layer graph instead.
+// A tool-wide flag rather than a pass option so that one `--rewrite-report`
+// turns every rule-driven pass on the command line into a dry run. Alone it
+// is the text report; `=dot` and `=svg` draw the rewritten layer graph.
 static llvm::cl::opt<ReportMode> clRewriteReport(
     "rewrite-report", llvm::cl::ValueOptional,
     llvm::cl::desc("Dry run of --rewrite/--insert-bn/--insert-dropout, the "
