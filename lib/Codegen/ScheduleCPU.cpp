@@ -243,6 +243,21 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     return std::nullopt;
   Schedule s;
   Operation *o = op.getOperation();
+  if (isa<linalg::Conv2DNhwcHwcfOp>(o) &&
+      ranges[4] * ranges[5] > ranges[1] * ranges[2]) {
+    // A kernel larger than the output: the weight gradient of a convolution
+    // (its "filter" is the whole output-gradient map, its output kh x kw).
+    // Tiled like a forward convolution, every (n, oh) tile streams the whole
+    // filter again (VGG16@64: 33 MB, 192 times per op). Here the kernel
+    // positions are the outermost loops and the threads split the output
+    // channels, so each filter slice is loaded once and reused for every
+    // (n, oh, ow) while the small output stays in cache.
+    s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
+    s.forSizes = {1, 1, 0, 0, 1, 1, tileFor(ranges[6], 64)};
+    s.forInterchange = {4, 5, 0, 1, 2, 3, 6};
+    s.decompose = true;
+    return s;
+  }
   if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
     // (n, oh, ow, f, kh, kw, c)
     s.forallSizes = {1, 1};

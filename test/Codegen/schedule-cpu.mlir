@@ -159,3 +159,22 @@ func.func @row_sum(%x: tensor<64x256xf32>, %init: tensor<64xf32>) -> tensor<64xf
   } -> tensor<64xf32>
   return %r : tensor<64xf32>
 }
+
+// -----
+
+// A kernel larger than its output (the weight gradient of a convolution):
+// threads split the output channels, the kernel positions are the outermost
+// loops, so each filter slice is loaded once for every (n, oh).
+// CHECK-LABEL: func.func @weight_gradient
+// CHECK: scf.forall (%{{.*}}) in (2)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK: vector.contract
+// CHECK-SAME: vector<1x3x32xf32>, vector<32x32xf32> into vector<1x3x32xf32>
+func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64xf32>, %init: tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %dy : tensor<64x66x66x32xf32>, tensor<64x64x32x64xf32>) outs(%init : tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32>
+  return %0 : tensor<64x3x3x64xf32>
+}

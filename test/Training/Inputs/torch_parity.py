@@ -119,7 +119,7 @@ def run_ours(runner, path, params, x, labels, hyper_base):
             h = list(hyper_base)
             h[1] = k + 1                       # 1-based step
             inputs.append(np.array(h + [7, 0], np.float32))
-        cmd = [runner, module, "--function=train_n"]
+        cmd = [runner, module, "--function=train_n"] + RUNNER_ARGS
         for i, a in enumerate(inputs):
             p = os.path.join(tmp, "in%d.npy" % i)
             np.save(p, np.ascontiguousarray(a, np.float32))
@@ -195,12 +195,19 @@ def run_torch(name, x, target):
     return init, first, torch_params(net), losses
 
 
+RUNNER_ARGS = []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runner", required=True)
     ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--codegen-opt", type=int, default=0,
+                    help="netrewrite-run's pipeline: 0 naive loops, 3 the "
+                         "scheduled code the executables run")
     ap.add_argument("modules", nargs="+")
     opts = ap.parse_args()
+    RUNNER_ARGS.append("--codegen-opt=%d" % opts.codegen_opt)
     rng = np.random.default_rng(1)
     x = rng.normal(0, 1, (4, 6, 6, 3)).astype(np.float32)
     classes = np.array([0, 3, 1, 4])
