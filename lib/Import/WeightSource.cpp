@@ -43,18 +43,24 @@ void netrewrite::attachWeightSource(Value constant, const WeightSource &source) 
   op->setAttr(WeightSource::kAttrName, source.toAttr(op->getContext()));
 }
 
+/// The shape after `step` for a tensor of shape `s` (scales keep it).
+static std::vector<int64_t> shapeAfter(const WeightSource::Step &step,
+                                       std::vector<int64_t> s) {
+  if (step.kind == WeightSource::Step::Reshape)
+    return step.dims;
+  if (step.kind == WeightSource::Step::Permute) {
+    std::vector<int64_t> p;
+    for (int64_t a : step.dims)
+      p.push_back(s[a]);
+    return p;
+  }
+  return s;
+}
+
 std::vector<int64_t> WeightSource::currentShape() const {
   std::vector<int64_t> s = shape;
-  for (const Step &step : steps) {
-    if (step.kind == Step::Reshape) {
-      s = step.dims;
-    } else if (step.kind == Step::Permute) {
-      std::vector<int64_t> p;
-      for (int64_t a : step.dims)
-        p.push_back(s[a]);
-      s = p;
-    }
-  }
+  for (const Step &step : steps)
+    s = shapeAfter(step, std::move(s));
   return s;
 }
 
@@ -156,14 +162,7 @@ std::vector<float> WeightSource::invert(ArrayRef<float> imported) const {
   std::vector<int64_t> s = shape;
   for (const Step &step : steps) {
     before.push_back(s);
-    if (step.kind == Step::Reshape) {
-      s = step.dims;
-    } else if (step.kind == Step::Permute) {
-      std::vector<int64_t> p;
-      for (int64_t a : step.dims)
-        p.push_back(s[a]);
-      s = p;
-    }
+    s = shapeAfter(step, s);
   }
   std::vector<float> data(imported.begin(), imported.end());
   for (size_t i = steps.size(); i-- > 0;) {

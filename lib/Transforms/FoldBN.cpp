@@ -140,6 +140,22 @@ struct FoldBatchNorm : OpRewritePattern<nr::BatchNormOp> {
                           *values);
     };
 
+    // Scales the convolution's weight (channelOf: weight element -> output
+    // channel) and folds its bias, then drops the BN.
+    auto foldIntoConv = [&](auto conv, auto channelOf) -> LogicalResult {
+      rewriter.setInsertionPoint(conv);
+      Value w = scaleWeight(conv.getWeight(), channelOf);
+      Value b = foldBias(conv.getBias());
+      if (!w || !b)
+        return rewriter.notifyMatchFailure(bn, "conv weight/bias not constant");
+      rewriter.modifyOpInPlace(conv, [&] {
+        conv.getWeightMutable().assign(w);
+        conv.getBiasMutable().assign(b);
+      });
+      rewriter.replaceOp(bn, conv.getResult());
+      return success();
+    };
+
     if (auto conv = dyn_cast<tosa::Conv2DOp>(producer)) {
       // Weight OHWI: the output channel is the slowest index.
       int64_t perChannel =
@@ -149,33 +165,11 @@ struct FoldBatchNorm : OpRewritePattern<nr::BatchNormOp> {
           cast<ShapedType>(conv.getWeight().getType()).getDimSize(0) !=
               channels)
         return failure();
-      rewriter.setInsertionPoint(conv);
-      Value w = scaleWeight(conv.getWeight(),
-                            [&](int64_t i) { return i / perChannel; });
-      Value b = foldBias(conv.getBias());
-      if (!w || !b)
-        return rewriter.notifyMatchFailure(bn, "conv weight/bias not constant");
-      rewriter.modifyOpInPlace(conv, [&] {
-        conv.getWeightMutable().assign(w);
-        conv.getBiasMutable().assign(b);
-      });
-      rewriter.replaceOp(bn, conv.getResult());
-      return success();
+      return foldIntoConv(conv, [&](int64_t i) { return i / perChannel; });
     }
     if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(producer)) {
       // Weight HWCM: output channel c * M + m is the fastest C*M index.
-      rewriter.setInsertionPoint(conv);
-      Value w = scaleWeight(conv.getWeight(),
-                            [&](int64_t i) { return i % channels; });
-      Value b = foldBias(conv.getBias());
-      if (!w || !b)
-        return rewriter.notifyMatchFailure(bn, "conv weight/bias not constant");
-      rewriter.modifyOpInPlace(conv, [&] {
-        conv.getWeightMutable().assign(w);
-        conv.getBiasMutable().assign(b);
-      });
-      rewriter.replaceOp(bn, conv.getResult());
-      return success();
+      return foldIntoConv(conv, [&](int64_t i) { return i % channels; });
     }
     if (auto add = dyn_cast<tosa::AddOp>(producer)) {
       // Dense: matmul (weight 1xKxM) [-> reshape] -> add constant bias.
