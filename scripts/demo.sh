@@ -60,23 +60,21 @@ $PY "$ROOT/scripts/tfjs-cut-model.py" "$MODEL_JSON" --output-layer "$CUT" \
 tail -3 "$OUT/summary.txt"
 
 step "2. Rewrites"
-echo "(b) rules/insert-dropout.nrr:"; grep -v '^#' "$ROOT/rules/insert-dropout.nrr" | sed '/^$/d;s/^/      /'
-"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
-  --rewrite-report -o /dev/null > "$OUT/b-dropout.report.txt"
-"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
-  --rewrite-report=svg -o /dev/null > "$OUT/b-dropout.svg"
-"$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --rewrite="$ROOT/rules/insert-dropout.nrr" \
-  -o "$OUT/b-dropout.mlirbc"
-grep "^total:" "$OUT/b-dropout.report.txt"
-echo "(c) --fold-bn, then rules/insert-bn.nrr:"; grep -v '^#' "$ROOT/rules/insert-bn.nrr" | sed '/^$/d;s/^/      /'
+# rewrite IN RULES VARIANT: the rule file, its dry-run report and picture,
+# then the rewritten module $OUT/VARIANT.mlirbc.
+rewrite() {
+  local in="$1" rules="$2" v="$3"
+  grep -v '^#' "$rules" | sed '/^$/d;s/^/      /'
+  "$BIN/netrewrite-opt" "$in" --rewrite="$rules" --rewrite-report -o /dev/null > "$OUT/$v.report.txt"
+  "$BIN/netrewrite-opt" "$in" --rewrite="$rules" --rewrite-report=svg -o /dev/null > "$OUT/$v.svg"
+  "$BIN/netrewrite-opt" "$in" --rewrite="$rules" -o "$OUT/$v.mlirbc"
+  grep "^total:" "$OUT/$v.report.txt"
+}
+echo "(b) rules/insert-dropout.nrr:"
+rewrite "$OUT/a-imported.mlirbc" "$ROOT/rules/insert-dropout.nrr" b-dropout
+echo "(c) --fold-bn, then rules/insert-bn.nrr:"
 "$BIN/netrewrite-opt" "$OUT/a-imported.mlirbc" --fold-bn -o "$OUT/c-folded.mlirbc"
-"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
-  --rewrite-report -o /dev/null > "$OUT/c-bn.report.txt"
-"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
-  --rewrite-report=svg -o /dev/null > "$OUT/c-bn.svg"
-"$BIN/netrewrite-opt" "$OUT/c-folded.mlirbc" --rewrite="$ROOT/rules/insert-bn.nrr" \
-  -o "$OUT/c-bn.mlirbc"
-grep "^total:" "$OUT/c-bn.report.txt"
+rewrite "$OUT/c-folded.mlirbc" "$ROOT/rules/insert-bn.nrr" c-bn
 
 step "3. Native training executables (netrewrite-compile --train --optimizer=rmsprop ${FREEZE[*]})"
 for v in a-imported b-dropout c-bn; do
