@@ -15,7 +15,9 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
@@ -31,6 +33,7 @@ namespace {
 
 constexpr llvm::StringLiteral kTargetAttr = "netrewrite.schedule_target";
 constexpr llvm::StringLiteral kFusedInitAttr = "netrewrite.fused_init";
+constexpr llvm::StringLiteral kEpilogueAttr = "netrewrite.schedule_epilogue";
 
 /// The largest divisor of `n` that is at most `cap`, preferring multiples of
 /// `multiple` (vector width) when one exists.
@@ -75,7 +78,87 @@ struct Schedule {
   /// so the output is written once per tile instead of in a separate pass.
   std::optional<unsigned> fuseInitOperand;
   int64_t fusedTile = 0;
+  /// Set when an element-wise consumer (bias, batch norm, activation,
+  /// residual add) is fused: the consumer is tiled with `forallSizes`, this
+  /// op is fused into that forall and computed into the consumer's output
+  /// tile, and the consumer runs on the tile with these for-loop sizes
+  /// while it is still in cache.
+  std::optional<SmallVector<int64_t>> epilogueForSizes;
+  /// Run the forall as sequential loops (the op is too small for threads;
+  /// see `sequentialize`).
+  bool serial = false;
 };
+
+/// Tiles the op held by handle `cur` with the schedule's for-loop sizes,
+/// then decomposes and vectorises it; `name` prefixes the new handles.
+void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
+                     std::string cur, llvm::StringRef name) {
+  unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
+  if (loops) {
+    os << "    %" << name << "t, %" << name << "loops:" << loops
+       << " = transform.structured.tile_using_for " << cur << " tile_sizes "
+       << sizesText(s.forSizes);
+    if (!s.forInterchange.empty())
+      os << " interchange = " << sizesText(s.forInterchange);
+    os << " : (!transform.any_op) -> " << anyOps(loops + 1) << "\n";
+    cur = ("%" + name + "t").str();
+  }
+  if (s.decompose) {
+    os << "    %" << name << "d = transform.structured.decompose " << cur
+       << " : (!transform.any_op) -> !transform.any_op\n";
+    cur = ("%" + name + "d").str();
+  }
+  if (s.vectorize)
+    os << "    transform.structured.vectorize " << cur
+       << " : !transform.any_op\n";
+}
+
+/// Fuses the init producer (`%init`) into `loop` and vectorises it in
+/// tiles of `fusedTile` along dimension 2.
+void emitInitFusion(llvm::raw_ostream &os, const Schedule &s,
+                    llvm::StringRef loop, llvm::StringRef newLoop) {
+  os << "    %fused, " << newLoop
+     << " = transform.structured.fuse_into_containing_op %init into " << loop
+     << " : (!transform.any_op, !transform.any_op) -> (!transform.any_op, "
+        "!transform.any_op)\n"
+     << "    %f1, %fl = transform.structured.tile_using_for %fused "
+        "tile_sizes [0, 0, "
+     << s.fusedTile
+     << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
+     << "    transform.structured.vectorize %f1 : !transform.any_op\n";
+}
+
+/// The schedule with a fused element-wise consumer (`%ep`): the consumer is
+/// tiled into the forall, and the op and its init producer are fused into
+/// it. The consumer was rewritten to update the op's result in place (see
+/// `updateInPlace`), so the init, the op and the consumer all write the same
+/// output tile while it is in cache: one pass over the output, not three.
+void emitFused(llvm::raw_ostream &os, const Schedule &s) {
+  os << "    %ep = transform.structured.match attributes{" << kEpilogueAttr
+     << "} in %root : (!transform.any_op) -> !transform.any_op\n";
+  if (s.fuseInitOperand)
+    os << "    %init = transform.get_producer_of_operand %op["
+       << *s.fuseInitOperand
+       << "] : (!transform.any_op) -> !transform.any_op\n";
+  SmallVector<int64_t> forall(s.forallSizes);
+  forall.resize(s.epilogueForSizes->size(), 0);
+  os << "    %e0, %forall = transform.structured.tile_using_forall %ep "
+        "tile_sizes "
+     << sizesText(forall)
+     << " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
+     << "    %a0, %forall1 = transform.structured.fuse_into_containing_op %op "
+        "into %forall : (!transform.any_op, !transform.any_op) -> "
+        "(!transform.any_op, !transform.any_op)\n";
+  std::string loop = "%forall1";
+  if (s.fuseInitOperand) {
+    emitInitFusion(os, s, loop, "%forall2");
+    loop = "%forall2";
+  }
+  emitInnerTiling(os, s, "%a0", "");
+  Schedule epilogue;
+  epilogue.forSizes = *s.epilogueForSizes;
+  emitInnerTiling(os, epilogue, "%e0", "e");
+}
 
 std::string scriptFor(const Schedule &s) {
   std::string body;
@@ -85,47 +168,26 @@ std::string scriptFor(const Schedule &s) {
         "{transform.readonly}) {\n"
      << "    %op = transform.structured.match attributes{" << kTargetAttr
      << "} in %root : (!transform.any_op) -> !transform.any_op\n";
-  std::string cur = "%op";
-  bool fuse = s.fuseInitOperand && !s.forallSizes.empty();
-  if (fuse)
-    os << "    %init = transform.get_producer_of_operand %op["
-       << *s.fuseInitOperand
-       << "] : (!transform.any_op) -> !transform.any_op\n";
-  if (llvm::any_of(s.forallSizes, [](int64_t v) { return v != 0; })) {
-    os << "    %t0, %forall = transform.structured.tile_using_forall " << cur
-       << " tile_sizes " << sizesText(s.forallSizes)
-       << " : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n";
-    cur = "%t0";
+  if (s.epilogueForSizes) {
+    emitFused(os, s);
+  } else {
+    std::string cur = "%op";
+    bool fuse = s.fuseInitOperand && !s.forallSizes.empty();
+    if (fuse)
+      os << "    %init = transform.get_producer_of_operand %op["
+         << *s.fuseInitOperand
+         << "] : (!transform.any_op) -> !transform.any_op\n";
+    if (llvm::any_of(s.forallSizes, [](int64_t v) { return v != 0; })) {
+      os << "    %t0, %forall = transform.structured.tile_using_forall " << cur
+         << " tile_sizes " << sizesText(s.forallSizes)
+         << " : (!transform.any_op) -> (!transform.any_op, "
+            "!transform.any_op)\n";
+      cur = "%t0";
+    }
+    if (fuse)
+      emitInitFusion(os, s, "%forall", "%forall2");
+    emitInnerTiling(os, s, cur, "");
   }
-  if (fuse) {
-    os << "    %fused, %forall2 = transform.structured.fuse_into_containing_op "
-          "%init into %forall : (!transform.any_op, !transform.any_op) -> "
-          "(!transform.any_op, !transform.any_op)\n"
-       << "    %f1, %fl = transform.structured.tile_using_for %fused "
-          "tile_sizes [0, 0, "
-       << s.fusedTile
-       << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
-       << "    transform.structured.vectorize %f1 : !transform.any_op\n";
-  }
-  unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
-  if (loops) {
-    os << "    %t1, %loops:" << loops
-       << " = transform.structured.tile_using_for " << cur << " tile_sizes "
-       << sizesText(s.forSizes);
-    if (!s.forInterchange.empty())
-      os << " interchange = " << sizesText(s.forInterchange);
-    os << " : (!transform.any_op) -> "
-       << anyOps(loops + 1) << "\n";
-    cur = "%t1";
-  }
-  if (s.decompose) {
-    os << "    %d = transform.structured.decompose " << cur
-       << " : (!transform.any_op) -> !transform.any_op\n";
-    cur = "%d";
-  }
-  if (s.vectorize)
-    os << "    transform.structured.vectorize " << cur
-       << " : !transform.any_op\n";
   os << "    transform.yield\n  }\n}\n";
   return body;
 }
@@ -137,12 +199,17 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
-/// Moves the forall tiles of a small op into its sequential tiling.
-void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
+/// Whether the op is below the threshold at which threads pay off.
+bool isSmall(linalg::LinalgOp op) {
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;
-  if (iterations >= kMinParallelIterations || s.forallSizes.empty())
+  return iterations < kMinParallelIterations;
+}
+
+/// Moves the forall tiles of a small op into its sequential tiling.
+void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
+  if (!isSmall(op) || s.forallSizes.empty())
     return;
   s.forSizes.resize(std::max(s.forSizes.size(), s.forallSizes.size()), 0);
   for (auto [d, t] : llvm::enumerate(s.forallSizes))
@@ -230,6 +297,46 @@ Schedule scheduleReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges) {
       s.forSizes[d] = 0;
   s.forInterchange.append(par.begin(), par.end());
   s.forInterchange.append(red.begin(), red.end());
+  if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
+    s.forallSizes.clear();
+  return s;
+}
+
+/// Element-wise ops (all loops parallel): vectors along the innermost
+/// non-unit dimension, row blocks on the one before, threads over the rest.
+std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
+  // Unit dimensions (channel multipliers, batch 1) are left alone: the
+  // vector goes on the innermost dimension with more than one element and
+  // the row tile on the one before it, so a `...x128x1` value still gets
+  // 16-lane vectors instead of one lane per channel.
+  Schedule s;
+  unsigned rank = ranges.size();
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  SmallVector<unsigned> nonUnit;
+  for (unsigned d = 0; d < rank; ++d)
+    if (ranges[d] > 1)
+      nonUnit.push_back(d);
+  if (nonUnit.empty())
+    return std::nullopt;
+  unsigned v = nonUnit.back();
+  s.forSizes[v] = tileFor(ranges[v], 64, 16);
+  if (nonUnit.size() >= 2) {
+    unsigned u = nonUnit[nonUnit.size() - 2];
+    int64_t rowTile = tileFor(ranges[u], 8);
+    // Parallelise over the dimensions before the row dimension, or over row
+    // blocks when there is none.
+    if (nonUnit.size() == 2)
+      s.forallSizes[u] = rowTile;
+    else
+      s.forSizes[u] = rowTile;
+    for (unsigned i = 0; i + 2 < nonUnit.size(); ++i)
+      s.forallSizes[nonUnit[i]] = 1;
+  }
+  // Tiling a dimension by its full size makes no loop: drop it.
+  for (unsigned d = 0; d < rank; ++d)
+    if (s.forSizes[d] == ranges[d])
+      s.forSizes[d] = 0;
   if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
     s.forallSizes.clear();
   return s;
@@ -349,40 +456,124 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp, linalg::FillOp, linalg::TransposeOp,
            linalg::CopyOp, linalg::BroadcastOp>(o))
     return std::nullopt;
-  // Unit dimensions (channel multipliers, batch 1) are left alone: the
-  // vector goes on the innermost dimension with more than one element and
-  // the row tile on the one before it, so a `...x128x1` value still gets
-  // 16-lane vectors instead of one lane per channel.
-  unsigned rank = ranges.size();
-  s.forallSizes.assign(rank, 0);
-  s.forSizes.assign(rank, 0);
-  SmallVector<unsigned> nonUnit;
-  for (unsigned d = 0; d < rank; ++d)
-    if (ranges[d] > 1)
-      nonUnit.push_back(d);
-  if (nonUnit.empty())
-    return std::nullopt;
-  unsigned v = nonUnit.back();
-  s.forSizes[v] = tileFor(ranges[v], 64, 16);
-  if (nonUnit.size() >= 2) {
-    unsigned u = nonUnit[nonUnit.size() - 2];
-    int64_t rowTile = tileFor(ranges[u], 8);
-    // Parallelise over the dimensions before the row dimension, or over row
-    // blocks when there is none.
-    if (nonUnit.size() == 2)
-      s.forallSizes[u] = rowTile;
-    else
-      s.forSizes[u] = rowTile;
-    for (unsigned i = 0; i + 2 < nonUnit.size(); ++i)
-      s.forallSizes[nonUnit[i]] = 1;
+  return scheduleElementwise(ranges);
+}
+
+/// The element-wise consumer to fuse into `op`'s forall: the only user of
+/// its single result, all-parallel over the same iteration space as the
+/// result, reading it element by element, and not reading its own init (so
+/// that it can update the result in place). `op` must write its result on
+/// its leading loop dimensions in order (convolutions, poolings, matmuls),
+/// which the forall tiles.
+linalg::GenericOp fusableEpilogue(linalg::LinalgOp op, const Schedule &s) {
+  if (s.forallSizes.empty() || op->getNumResults() != 1 || !op->hasOneUse() ||
+      op.getNumDpsInits() != 1)
+    return {};
+  auto g = dyn_cast<linalg::GenericOp>(*op->user_begin());
+  Value result = op->getResult(0);
+  if (!g || g->getBlock() != op->getBlock() || !g.hasPureTensorSemantics() ||
+      g.hasIndexSemantics() || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      g->getResult(0).getType() != result.getType() ||
+      g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)))
+    return {};
+  unsigned rank = g.getNumLoops();
+  AffineMap written = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (written.getNumResults() != rank || s.forallSizes.size() > rank)
+    return {};
+  for (auto [d, e] : llvm::enumerate(written.getResults()))
+    if (e != getAffineDimExpr(d, op.getContext()))
+      return {};
+  if (!g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+    return {};
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in->get() == result && !g.getMatchingIndexingMap(in).isIdentity())
+      return {};
+  return g;
+}
+
+/// Rewrites `g` to read `result` from its init instead of an input: `g`
+/// then updates `result`'s buffer in place, and the producer, fused into
+/// the same loop, computes straight into the final output tile.
+void updateInPlace(linalg::GenericOp g, Value result) {
+  Block &body = g.getRegion().front();
+  BlockArgument out = body.getArguments().back();
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  SmallVector<OpOperand *> inputs = g.getDpsInputOperands();
+  for (OpOperand *in : llvm::reverse(inputs)) {
+    if (in->get() != result)
+      continue;
+    unsigned i = in->getOperandNumber();
+    body.getArgument(i).replaceAllUsesWith(out);
+    body.eraseArgument(i);
+    maps.erase(maps.begin() + i);
+    g.getInputsMutable().erase(i);
   }
-  // Tiling a dimension by its full size makes no loop: drop it.
-  for (unsigned d = 0; d < rank; ++d)
-    if (s.forSizes[d] == ranges[d])
-      s.forSizes[d] = 0;
-  if (llvm::all_of(s.forallSizes, [](int64_t x) { return x == 0; }))
-    s.forallSizes.clear();
-  return s;
+  g.getOutputsMutable().assign(result);
+  g.setIndexingMapsAttr(Builder(g).getAffineMapArrayAttr(maps));
+}
+
+/// The epilogue's for-loop sizes on the tile the forall gives it.
+SmallVector<int64_t> epilogueTiles(linalg::GenericOp g,
+                                   ArrayRef<int64_t> forall) {
+  SmallVector<int64_t> tile = g.getStaticLoopRanges();
+  for (auto [d, t] : llvm::enumerate(forall))
+    if (t != 0)
+      tile[d] = t;
+  SmallVector<int64_t> sizes(tile.size(), 0);
+  std::optional<Schedule> e = scheduleElementwise(tile);
+  if (!e)
+    return sizes;
+  for (unsigned d = 0; d < tile.size(); ++d) {
+    int64_t t = e->forSizes[d];
+    if (t == 0 && !e->forallSizes.empty())
+      t = e->forallSizes[d];
+    sizes[d] = t == tile[d] ? 0 : t;
+  }
+  return sizes;
+}
+
+/// Turns an `scf.forall` on tensors into a nest of `scf.for` loops that
+/// carry its shared outputs (upstream `forall_to_for` takes only loops
+/// without results, i.e. after bufferization; the fused schedule needs the
+/// forall for tiling and fusion even where the op is too small for threads).
+void sequentialize(RewriterBase &rewriter, scf::ForallOp forall) {
+  Location loc = forall.getLoc();
+  rewriter.setInsertionPoint(forall);
+  auto values = [&](ArrayRef<OpFoldResult> ofrs) {
+    return getValueOrCreateConstantIndexOp(rewriter, loc, ofrs);
+  };
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, values(forall.getMixedLowerBound()),
+      values(forall.getMixedUpperBound()), values(forall.getMixedStep()),
+      forall.getOutputs(),
+      [&](OpBuilder &b, Location loc, ValueRange ivs,
+          ValueRange outs) -> scf::ValueVector {
+        IRMapping map;
+        map.map(forall.getInductionVars(), ivs);
+        map.map(forall.getRegionIterArgs(), outs);
+        for (Operation &op : forall.getBody()->without_terminator())
+          b.clone(op, map);
+        scf::ValueVector results(outs);
+        auto mapped = [&](ArrayRef<OpFoldResult> ofrs) {
+          SmallVector<OpFoldResult> r;
+          for (OpFoldResult ofr : ofrs)
+            r.push_back(isa<Value>(ofr) ? map.lookupOrDefault(cast<Value>(ofr))
+                                        : ofr);
+          return r;
+        };
+        for (Operation &op : forall.getTerminator().getYieldingOps()) {
+          auto insert = cast<tensor::ParallelInsertSliceOp>(op);
+          unsigned i = cast<BlockArgument>(insert.getDest()).getArgNumber() -
+                       forall.getRank();
+          results[i] = tensor::InsertSliceOp::create(
+              b, loc, map.lookupOrDefault(insert.getSource()), results[i],
+              mapped(insert.getMixedOffsets()), mapped(insert.getMixedSizes()),
+              mapped(insert.getMixedStrides()));
+        }
+        return results;
+      });
+  rewriter.replaceOp(forall, nest.results);
 }
 
 struct ScheduleCPUPass
@@ -392,14 +583,17 @@ struct ScheduleCPUPass
   /// Ops not yet inside a tiled region; `anchors` selects convolutions,
   /// poolings and matmuls (scheduled first, so that they can pull their
   /// init producers into their loops) or everything else.
+  static bool isAnchor(linalg::LinalgOp op) {
+    return isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+           linalg::isaContractionOpInterface(op);
+  }
+
   SmallVector<linalg::LinalgOp> collect(func::FuncOp func, bool anchors) {
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      bool isAnchor = isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
-                      linalg::isaContractionOpInterface(op);
       if (!op->getParentOfType<scf::ForallOp>() &&
           !op->getParentOfType<scf::ForOp>() && op.hasPureTensorSemantics() &&
-          isAnchor == anchors)
+          isAnchor(op) == anchors)
         ops.push_back(op);
     });
     return ops;
@@ -407,10 +601,19 @@ struct ScheduleCPUPass
 
   /// The init producer can be fused when it is an all-parallel linalg op
   /// (fill or bias broadcast) used only as this init.
-  static bool canFuseInit(linalg::LinalgOp op, unsigned operand) {
+  static bool prepareInitFusion(linalg::LinalgOp op, unsigned operand) {
     if (operand >= op->getNumOperands())
       return false;
     auto producer = op->getOperand(operand).getDefiningOp<linalg::LinalgOp>();
+    // CSE merges the identical zero fills of equally shaped convolutions;
+    // shared, the fill runs once and bufferization copies its whole result
+    // for each of them. Each gets its own copy of the fill instead.
+    if (producer && !producer->hasOneUse() &&
+        isa<linalg::FillOp>(producer.getOperation())) {
+      OpBuilder b(op);
+      producer = cast<linalg::LinalgOp>(b.clone(*producer));
+      op->setOperand(operand, producer->getResult(0));
+    }
     return producer && producer->hasOneUse() &&
            producer.hasPureTensorSemantics() &&
            producer.getNumParallelLoops() == producer.getNumLoops() &&
@@ -430,9 +633,20 @@ struct ScheduleCPUPass
     std::optional<Schedule> schedule = scheduleFor(op);
     if (!schedule)
       return success();
-    serializeIfSmall(op, *schedule);
+    linalg::GenericOp epilogue = fuseEpilogues && isAnchor(op)
+                                     ? fusableEpilogue(op, *schedule)
+                                     : linalg::GenericOp();
+    if (epilogue) {
+      schedule->epilogueForSizes =
+          epilogueTiles(epilogue, schedule->forallSizes);
+      schedule->serial = isSmall(op);
+      updateInPlace(epilogue, op->getResult(0));
+      epilogue->setAttr(kEpilogueAttr, UnitAttr::get(ctx));
+    } else {
+      serializeIfSmall(op, *schedule);
+    }
     if (schedule->fuseInitOperand &&
-        !canFuseInit(op, *schedule->fuseInitOperand))
+        !prepareInitFusion(op, *schedule->fuseInitOperand))
       schedule->fuseInitOperand.reset();
     std::string script = scriptFor(*schedule);
     if (printSchedules)
@@ -455,6 +669,9 @@ struct ScheduleCPUPass
     // an error: the op stays as (possibly tiled) scalar loops. Its
     // diagnostics are kept out of the user's way unless schedules are being
     // printed.
+    llvm::SmallPtrSet<Operation *, 16> foralls;
+    for (auto forall : func.getBody().getOps<scf::ForallOp>())
+      foralls.insert(forall);
     LogicalResult applied = failure();
     {
       ScopedDiagnosticHandler quiet(ctx, [&](Diagnostic &diag) {
@@ -471,6 +688,16 @@ struct ScheduleCPUPass
     // producer's own empty init instead, so the output is not computed
     // twice. Only after a complete application: a forall whose fusion
     // failed reads its shared output.
+    // An op fused into its epilogue's forall through the forall's shared
+    // output is left behind without uses; so may be its init producer.
+    SmallVector<linalg::LinalgOp> dead;
+    func.walk([&](linalg::LinalgOp p) {
+      if (p->hasAttr(kTargetAttr) && p->use_empty() &&
+          p.hasPureTensorSemantics() && !p->getParentOfType<scf::ForallOp>())
+        dead.push_back(p);
+    });
+    for (linalg::LinalgOp p : dead)
+      p->erase();
     SmallVector<linalg::LinalgOp> fusedInits;
     func.walk([&](linalg::LinalgOp p) {
       if (p->hasAttr(kFusedInitAttr) && !p->getParentOfType<scf::ForallOp>())
@@ -492,9 +719,17 @@ struct ScheduleCPUPass
         p->erase();
       }
     }
+    if (schedule->serial && succeeded(applied)) {
+      IRRewriter rewriter(ctx);
+      for (auto forall : llvm::make_early_inc_range(
+               func.getBody().getOps<scf::ForallOp>()))
+        if (!foralls.contains(forall))
+          sequentialize(rewriter, forall);
+    }
     func.walk([&](Operation *o) {
       o->removeAttr(kTargetAttr);
       o->removeAttr(kFusedInitAttr);
+      o->removeAttr(kEpilogueAttr);
     });
     return success();
   }

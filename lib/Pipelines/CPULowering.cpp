@@ -47,7 +47,12 @@ llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {
 /// The scheduled pipeline (opt-level >= 1): the same front and back as the
 /// naive one, with the Codegen passes in between. Convolution filters are
 /// asked for in HWCF layout (transposed once at compile time) because the
-/// 1-D convolution vectoriser wants the output channel innermost. Parallel
+/// 1-D convolution vectoriser wants the output channel innermost. Padded
+/// activations are computed straight into their padded buffers
+/// (netrewrite-pad-in-place + eliminate-empty-tensors) instead of being
+/// copied into them; `cse` before `canonicalize` merges the two subviews
+/// of an insert into a padded buffer, so the copy of the interior onto
+/// itself folds away. Parallel
 /// `scf.forall` loops become OpenMP worksharing loops (libomp at run time);
 /// copies (padding, concatenation) become loops LLVM vectorises instead of
 /// calls to the generic memrefCopy (netrewrite-lower-vectors-cpu);
@@ -67,10 +72,11 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " func.func(netrewrite-depthwise-to-hwc, linalg-fuse-elementwise-ops,"
     " linalg-fold-unit-extent-dims), canonicalize, cse,"
     " func.func(netrewrite-schedule-cpu), canonicalize, cse,"
+    " func.func(netrewrite-pad-in-place), eliminate-empty-tensors,"
     " one-shot-bufferize{bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"
     " buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
-    " buffer-deallocation-pipeline, canonicalize,"
+    " buffer-deallocation-pipeline, cse, canonicalize,"
     " netrewrite-lower-vectors-cpu, canonicalize, cse,"
     " func.func(convert-vector-to-scf{full-unroll}),"
     " scf-forall-to-parallel, convert-scf-to-openmp,"

@@ -178,3 +178,39 @@ func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64x
     ins(%x, %dy : tensor<64x66x66x32xf32>, tensor<64x64x32x64xf32>) outs(%init : tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32>
   return %0 : tensor<64x3x3x64xf32>
 }
+
+// -----
+
+// A convolution with its element-wise consumer (bias, residual add, ReLU):
+// the consumer is tiled into the forall and updates the convolution's
+// output tile in place; the bias broadcast and the convolution are fused
+// into the same forall. One loop nest, no separate pass over the output.
+// CHECK-LABEL: func.func @conv_epilogue
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
+// CHECK: vector.contract
+// CHECK-SAME: into vector<1x4x64xf32>
+// CHECK: arith.addf {{.*}} : vector<1x1x8x64xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x8x64xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: linalg.
+// CHECK: return
+#bias = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_epilogue(%x: tensor<2x18x18x64xf32>, %w: tensor<3x3x64x64xf32>, %b: tensor<64xf32>, %r: tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x16x16x64xf32>
+  %bias = linalg.generic {indexing_maps = [#bias, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<64xf32>) outs(%e : tensor<2x16x16x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x16x16x64xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<2x18x18x64xf32>, tensor<3x3x64x64xf32>) outs(%bias : tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %r : tensor<2x16x16x64xf32>, tensor<2x16x16x64xf32>) outs(%e : tensor<2x16x16x64xf32>) {
+  ^bb0(%in: f32, %res: f32, %out: f32):
+    %s = arith.addf %in, %res : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x16x16x64xf32>
+  return %y : tensor<2x16x16x64xf32>
+}

@@ -30,6 +30,9 @@ def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
   let options = [
     Option<"printSchedules", "print-schedules", "bool", "false",
            "Print the transform script generated for each op to stderr">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
+           "Fuse the element-wise consumer of a convolution, pooling or "
+           "matmul into its loops (computed on the output tile in cache)">,
   ];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
@@ -68,6 +71,26 @@ def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
     remove the unit dimension from the surrounding ops.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def PadInPlace : Pass<"netrewrite-pad-in-place", "mlir::func::FuncOp"> {
+  let summary = "Let the producer of a padded value write into the padded buffer";
+  let description = [{
+    A `tensor.pad` (the zero border of a convolution's input, the -inf
+    border of a max-pool's) bufferizes to a new buffer, a fill and a copy of
+    the whole activation: two extra passes over memory per padded layer.
+    When the padded value is computed into a `tensor.empty` (through
+    destination-passing ops and the `scf.forall`/`scf.for` loops the CPU
+    schedule makes), this pass creates the padded tensor before that
+    computation, fills only its border, and replaces the pad by a
+    `tensor.insert_slice` of the value into it; `eliminate-empty-tensors`
+    then makes the producer write straight into the interior, so the pad
+    costs no copy. Pads of function arguments and of values with other
+    roots are left alone.
+  }];
+  let dependentDialects = [
+    "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect"
+  ];
 }
 
 def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp"> {
