@@ -13,6 +13,7 @@
 #include "netrewrite/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
@@ -73,9 +74,14 @@ LogicalResult padInPlace(tensor::PadOp pad, DominanceInfo &dominance) {
   auto sourceType = pad.getSourceType();
   Value padding = pad.getConstantPaddingValue();
   if (!type.hasStaticShape() || !sourceType.hasStaticShape() || !padding ||
-      pad.getNofold() ||
-      llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) ||
-      llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic))
+      pad.getNofold())
+    return failure();
+  // Keras' ZeroPadding2D arrives with its amounts as index constants.
+  std::optional<SmallVector<int64_t>> low =
+      getConstantIntValues(pad.getMixedLowPad());
+  std::optional<SmallVector<int64_t>> high =
+      getConstantIntValues(pad.getMixedHighPad());
+  if (!low || !high)
     return failure();
   OpOperand *root = rootEmptyUse(pad.getSource());
   if (!root)
@@ -94,19 +100,18 @@ LogicalResult padInPlace(tensor::PadOp pad, DominanceInfo &dominance) {
   Location loc = pad.getLoc();
   Value padded =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
   for (unsigned d = 0; d < type.getRank(); ++d) {
-    if (low[d] > 0)
-      padded = fillSlab(b, loc, padded, padding, d, 0, low[d]);
-    if (high[d] > 0)
+    if ((*low)[d] > 0)
+      padded = fillSlab(b, loc, padded, padding, d, 0, (*low)[d]);
+    if ((*high)[d] > 0)
       padded = fillSlab(b, loc, padded, padding, d,
-                        low[d] + sourceType.getDimSize(d), high[d]);
+                        (*low)[d] + sourceType.getDimSize(d), (*high)[d]);
   }
   b.setInsertionPoint(pad);
   SmallVector<OpFoldResult> offsets, sizes,
       strides(type.getRank(), b.getIndexAttr(1));
   for (unsigned d = 0; d < type.getRank(); ++d) {
-    offsets.push_back(b.getIndexAttr(low[d]));
+    offsets.push_back(b.getIndexAttr((*low)[d]));
     sizes.push_back(b.getIndexAttr(sourceType.getDimSize(d)));
   }
   Value inserted = tensor::InsertSliceOp::create(

@@ -619,15 +619,26 @@ struct ScheduleCPUPass
 
   /// The init producer can be fused when it is an all-parallel linalg op
   /// (fill or bias broadcast) used only as this init.
+  /// A fill or a broadcast of lower-rank values (`linalg.fill`, or a
+  /// generic whose inputs all have fewer dimensions than its loops): cheap
+  /// to recompute for every user.
+  static bool isBroadcast(linalg::LinalgOp op) {
+    if (op.getNumParallelLoops() != op.getNumLoops() ||
+        op.hasIndexSemantics() || op.getNumDpsInits() != 1)
+      return false;
+    return llvm::all_of(op.getDpsInputOperands(), [&](OpOperand *in) {
+      return op.getMatchingIndexingMap(in).getNumResults() < op.getNumLoops();
+    });
+  }
+
   static bool prepareInitFusion(linalg::LinalgOp op, unsigned operand) {
     if (operand >= op->getNumOperands())
       return false;
     auto producer = op->getOperand(operand).getDefiningOp<linalg::LinalgOp>();
-    // CSE merges the identical zero fills of equally shaped convolutions;
-    // shared, the fill runs once and bufferization copies its whole result
-    // for each of them. Each gets its own copy of the fill instead.
-    if (producer && !producer->hasOneUse() &&
-        isa<linalg::FillOp>(producer.getOperation())) {
+    // CSE merges the identical zero fills (and bias broadcasts) of equally
+    // shaped convolutions; shared, the fill runs once and bufferization
+    // copies its whole result for each of them. Each gets its own copy.
+    if (producer && !producer->hasOneUse() && isBroadcast(producer)) {
       OpBuilder b(op);
       producer = cast<linalg::LinalgOp>(b.clone(*producer));
       op->setOperand(operand, producer->getResult(0));

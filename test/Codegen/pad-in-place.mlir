@@ -53,3 +53,33 @@ func.func @arg_pad(%x: tensor<2x8x8x16xf32>) -> tensor<2x10x10x16xf32> {
   } : tensor<2x8x8x16xf32> to tensor<2x10x10x16xf32>
   return %p : tensor<2x10x10x16xf32>
 }
+
+// -----
+
+// Pad amounts given as index constants (Keras' ZeroPadding2D before a
+// stride-2 depthwise convolution pads bottom/right only).
+// CHECK-LABEL: func.func @constant_amounts
+// CHECK: linalg.fill {{.*}} -> tensor<2x1x9x16xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 8, 0, 0] [2, 1, 9, 16]
+// CHECK: linalg.fill {{.*}} -> tensor<2x9x1x16xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 8, 0] [2, 9, 1, 16]
+// CHECK: linalg.generic
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [2, 8, 8, 16]
+// CHECK-NOT: tensor.pad
+#id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @constant_amounts(%x: tensor<2x8x8x16xf32>) -> tensor<2x9x9x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %e = tensor.empty() : tensor<2x8x8x16xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<2x8x8x16xf32>) outs(%e : tensor<2x8x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8x8x16xf32>
+  %p = tensor.pad %r low[%c0, %c0, %c0, %c0] high[%c0, %c1, %c1, %c0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<2x8x8x16xf32> to tensor<2x9x9x16xf32>
+  return %p : tensor<2x9x9x16xf32>
+}
