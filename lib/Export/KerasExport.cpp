@@ -461,18 +461,21 @@ private:
 
 } // namespace
 
-std::unique_ptr<SourceModel>
-netrewrite::exporter::openTFJS(const std::string &path, std::string &error) {
-  auto source = std::make_unique<TFJSSource>();
+template <typename Source>
+static std::unique_ptr<SourceModel> open(const std::string &path,
+                                         std::string &error) {
+  auto source = std::make_unique<Source>();
   if (!source->load(path, error))
     return nullptr;
   return source;
 }
 
 std::unique_ptr<SourceModel>
+netrewrite::exporter::openTFJS(const std::string &path, std::string &error) {
+  return open<TFJSSource>(path, error);
+}
+
+std::unique_ptr<SourceModel>
 netrewrite::exporter::openKerasH5(const std::string &path, std::string &error) {
-  auto source = std::make_unique<H5Source>();
-  if (!source->load(path, error))
-    return nullptr;
-  return source;
+  return open<H5Source>(path, error);
 }

@@ -178,10 +178,18 @@ public:
   }
 
 private:
-  /// `base`, or `base_1`, `base_2`... : a tensor name nothing uses yet.
+  /// `base`, or `base_1`, `base_2`...: the first name `taken` rejects not.
+  template <typename Taken>
+  static std::string firstFree(const std::string &base, Taken taken) {
+    std::string name = base;
+    for (int k = 1; taken(name); ++k)
+      name = base + "_" + std::to_string(k);
+    return name;
+  }
+  /// A tensor name nothing uses yet.
   std::string unique(const std::string &base) {
     const onnx::GraphProto &g = model.graph();
-    auto taken = [&](const std::string &n) {
+    return firstFree(base, [&](const std::string &n) {
       for (const auto &t : g.initializer())
         if (t.name() == n)
           return true;
@@ -193,23 +201,16 @@ private:
           if (o == n)
             return true;
       return false;
-    };
-    std::string name = base;
-    for (int k = 1; taken(name); ++k)
-      name = base + "_" + std::to_string(k);
-    return name;
+    });
   }
+  /// A node name nothing uses yet.
   std::string uniqueNode(const std::string &base) {
-    auto taken = [&](const std::string &n) {
+    return firstFree(base, [&](const std::string &n) {
       for (const auto &node : model.graph().node())
         if (node.name() == n)
           return true;
       return false;
-    };
-    std::string name = base;
-    for (int k = 1; taken(name); ++k)
-      name = base + "_" + std::to_string(k);
-    return name;
+    });
   }
 
   /// An initializer, or the `value` of the Constant node producing `key`.

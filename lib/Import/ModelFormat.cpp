@@ -43,6 +43,42 @@ ModelFormat netrewrite::guessModelFormat(llvm::StringRef path) {
   return ModelFormat::Unknown;
 }
 
+static llvm::StringRef formatName(ModelFormat format) {
+  switch (format) {
+  case ModelFormat::ONNX:
+    return "onnx";
+  case ModelFormat::TFJS:
+    return "tfjs";
+  case ModelFormat::KerasH5:
+    return "keras";
+  case ModelFormat::Keras3:
+    return "keras3";
+  case ModelFormat::Unknown:
+    break;
+  }
+  return "unknown";
+}
+
+ModelFormat netrewrite::resolveModelFormat(llvm::StringRef path,
+                                           llvm::StringRef name,
+                                           llvm::ArrayRef<ModelFormat> offered,
+                                           std::string &error) {
+  ModelFormat format =
+      name.empty() ? guessModelFormat(path) : parseModelFormat(name);
+  if (format != ModelFormat::Unknown)
+    return format;
+  std::string bar, list;
+  for (auto [i, f] : llvm::enumerate(offered)) {
+    bar += (i ? "|" : "") + formatName(f).str();
+    list += (i == 0 ? "" : i + 1 == offered.size() ? " or " : ", ") +
+            formatName(f).str();
+  }
+  error = name.empty() ? (path + ": cannot tell the model format; pass "
+                                 "--format=" + bar).str()
+                       : ("--format='" + name + "': expected " + list).str();
+  return ModelFormat::Unknown;
+}
+
 bool netrewrite::parseInputShape(llvm::StringRef text,
                                  std::vector<int64_t> &shape) {
   shape.clear();

@@ -150,14 +150,13 @@ int main(int argc, char **argv) {
     return fail("-o OUT is required");
   if (!llvm::sys::fs::exists(sourcePath))
     return fail(sourcePath + ": no such file");
-  ModelFormat format = formatName.empty() ? guessModelFormat(sourcePath)
-                                          : parseModelFormat(formatName);
+  std::string formatError;
+  ModelFormat format = resolveModelFormat(
+      sourcePath, formatName,
+      {ModelFormat::ONNX, ModelFormat::TFJS, ModelFormat::KerasH5},
+      formatError);
   if (format == ModelFormat::Unknown)
-    return fail(formatName.empty()
-                    ? sourcePath + ": cannot tell the model format; pass "
-                                   "--format=onnx|tfjs|keras"
-                    : "--format='" + formatName +
-                          "': expected onnx, tfjs or keras");
+    return fail(formatError);
   // Never write over the model being read (an export into its own source
   // would destroy it if anything went wrong, and TFJS shards are shared).
   if (!outputPath.empty() && llvm::sys::fs::equivalent(sourcePath, outputPath))

@@ -73,14 +73,14 @@ int main(int argc, char **argv) {
                     "1x3x224x224");
   if (!llvm::sys::fs::exists(inputFile))
     return fail(inputFile + ": no such file");
-  ModelFormat format = formatName.empty() ? guessModelFormat(inputFile)
-                                          : parseModelFormat(formatName);
+  std::string formatError;
+  ModelFormat format = resolveModelFormat(
+      inputFile, formatName,
+      {ModelFormat::ONNX, ModelFormat::TFJS, ModelFormat::KerasH5,
+       ModelFormat::Keras3},
+      formatError);
   if (format == ModelFormat::Unknown)
-    return fail(formatName.empty()
-                    ? inputFile + ": cannot tell the model format; pass "
-                                  "--format=onnx|tfjs|keras|keras3"
-                    : "--format='" + formatName +
-                          "': expected onnx, tfjs, keras or keras3");
+    return fail(formatError);
 
   DialectRegistry registry;
   registerAllDialects(registry);

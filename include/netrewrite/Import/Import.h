@@ -26,6 +26,14 @@ enum class ModelFormat { Unknown, ONNX, TFJS, KerasH5, Keras3 };
 ModelFormat parseModelFormat(llvm::StringRef name);
 /// Guesses the format from the file's extension and first bytes.
 ModelFormat guessModelFormat(llvm::StringRef path);
+/// The format of the model at `path`: `name` (a `--format` value) when not
+/// empty, else guessed. When it is Unknown, `error` is one line naming the
+/// file or the flag and offering the names of the `offered` formats (the
+/// ones the tool handles; a recognised format outside them is returned, for
+/// the tool to refuse with its own reason).
+ModelFormat resolveModelFormat(llvm::StringRef path, llvm::StringRef name,
+                               llvm::ArrayRef<ModelFormat> offered,
+                               std::string &error);
 
 struct ImportOptions {
   /// Fixes the input shape (in the source model's own layout, e.g. NCHW for
