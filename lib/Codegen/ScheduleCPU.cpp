@@ -91,6 +91,9 @@ struct Schedule {
   /// so the output is written once per tile instead of in a separate pass.
   std::optional<unsigned> fuseInitOperand;
   int64_t fusedTile = 0;
+  /// ... and by this along dimension 3 (the channels; 0: whole), so that a
+  /// 1280-channel bias row is not one 1280-lane vector.
+  int64_t fusedChannelTile = 0;
   /// Set when an element-wise consumer (bias, batch norm, activation,
   /// residual add) is fused: the consumer is tiled with `forallSizes`, this
   /// op is fused into that forall and computed into the consumer's output
@@ -134,10 +137,10 @@ void emitInitFusion(llvm::raw_ostream &os, const Schedule &s,
      << " = transform.structured.fuse_into_containing_op %init into " << loop
      << " : (!transform.any_op, !transform.any_op) -> (!transform.any_op, "
         "!transform.any_op)\n"
-     << "    %f1, %fl = transform.structured.tile_using_for %fused "
-        "tile_sizes [0, 0, "
-     << s.fusedTile
-     << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
+     << "    %f1, %fl:" << (s.fusedChannelTile ? 2 : 1)
+     << " = transform.structured.tile_using_for %fused tile_sizes [0, 0, "
+     << s.fusedTile << ", " << s.fusedChannelTile << "] : (!transform.any_op)"
+     << " -> " << anyOps(s.fusedChannelTile ? 3 : 2) << "\n"
      << "    transform.structured.vectorize %f1 : !transform.any_op\n";
 }
 
@@ -405,6 +408,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.decompose = true;
     s.fuseInitOperand = 2;
     s.fusedTile = tileFor(ranges[2], 8);
+    s.fusedChannelTile = vectorTile(ranges[3], 64);
+    if (s.fusedChannelTile == ranges[3])
+      s.fusedChannelTile = 0;
     return s;
   }
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
@@ -421,6 +427,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.decompose = true;
     s.fuseInitOperand = 2;
     s.fusedTile = tileFor(ranges[2], 8);
+    s.fusedChannelTile = vectorTile(ranges[3], 64);
+    if (s.fusedChannelTile == ranges[3])
+      s.fusedChannelTile = 0;
     return s;
   }
   if (isa<linalg::BatchMatmulOp>(o)) {
