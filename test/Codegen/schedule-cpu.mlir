@@ -238,13 +238,13 @@ func.func @conv1x1_96(%x: tensor<2x16x16x16xf32>, %w: tensor<1x1x16x96xf32>, %in
 // CHECK: vector.contract
 #bias128 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id128 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-func.func @conv_bias_128(%x: tensor<2x16x16x32xf32>, %w: tensor<1x1x32x128xf32>, %b: tensor<128xf32>) -> tensor<2x16x16x128xf32> {
-  %e = tensor.empty() : tensor<2x16x16x128xf32>
-  %bias = linalg.generic {indexing_maps = [#bias128, #id128], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<128xf32>) outs(%e : tensor<2x16x16x128xf32>) {
+func.func @conv_bias_128(%x: tensor<2x32x32x32xf32>, %w: tensor<1x1x32x128xf32>, %b: tensor<128xf32>) -> tensor<2x32x32x128xf32> {
+  %e = tensor.empty() : tensor<2x32x32x128xf32>
+  %bias = linalg.generic {indexing_maps = [#bias128, #id128], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<128xf32>) outs(%e : tensor<2x32x32x128xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
-  } -> tensor<2x16x16x128xf32>
+  } -> tensor<2x32x32x128xf32>
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%x, %w : tensor<2x16x16x32xf32>, tensor<1x1x32x128xf32>) outs(%bias : tensor<2x16x16x128xf32>) -> tensor<2x16x16x128xf32>
-  return %0 : tensor<2x16x16x128xf32>
+    ins(%x, %w : tensor<2x32x32x32xf32>, tensor<1x1x32x128xf32>) outs(%bias : tensor<2x32x32x128xf32>) -> tensor<2x32x32x128xf32>
+  return %0 : tensor<2x32x32x128xf32>
 }
