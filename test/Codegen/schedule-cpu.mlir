@@ -234,7 +234,7 @@ func.func @conv1x1_96(%x: tensor<2x16x16x16xf32>, %w: tensor<1x1x16x96xf32>, %in
 // written in 8x64 pieces, not as one 8x128-lane vector per row tile.
 // CHECK-LABEL: func.func @conv_bias_128
 // CHECK: scf.forall
-// CHECK: vector.transfer_read %{{.*}} : tensor<128xf32>, vector<1x1x8x64xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
 // CHECK: vector.contract
 #bias128 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id128 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
