@@ -97,34 +97,22 @@ Value blockIndex(OpBuilder &b, Location loc, OpFoldResult offset,
   return {};
 }
 
-/// The constant a slice reads, looking through whole-tensor slices (what
-/// `tile_using_forall` makes of an operand it does not tile, before
-/// canonicalization folds them away).
-arith::ConstantOp sourceConstant(tensor::ExtractSliceOp slice) {
-  Value src = slice.getSource();
-  while (auto outer = src.getDefiningOp<tensor::ExtractSliceOp>()) {
-    if (outer.getSourceType() != outer.getResultType() ||
-        !outer.hasZeroOffset() || !outer.hasUnitStride())
-      return {};
-    src = outer.getSource();
-  }
-  return src.getDefiningOp<arith::ConstantOp>();
-}
-
-/// The block width of a slice `[h0, w0, c0, f0] [sh, sw, sc, b] [1, 1, 1, 1]`
-/// of a 4-D f32 constant with b < F, F % b == 0: a whole block of output
-/// channels (the deep convolutions' forall tile) or a register tile's piece
-/// of one (the other convolutions' innermost loops).
+/// The filter block a slice reads: `extract_slice %cst[0, 0, 0, f0]
+/// [kh, kw, c, b] [1, 1, 1, 1]` of a 4-D f32 constant with b < F, F % b == 0.
 std::optional<int64_t> filterBlock(tensor::ExtractSliceOp slice,
                                    RankedTensorType cstType) {
   if (cstType.getRank() != 4 || !cstType.hasStaticShape() ||
       !cstType.getElementType().isF32() ||
       slice.getResultType().getRank() != 4 || !slice.hasUnitStride())
     return std::nullopt;
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
   std::optional<SmallVector<int64_t>> sizes =
       getConstantIntValues(slice.getMixedSizes());
   if (!sizes)
     return std::nullopt;
+  for (unsigned d = 0; d < 3; ++d)
+    if ((*sizes)[d] != cstType.getDimSize(d) || !isZeroInteger(offsets[d]))
+      return std::nullopt;
   int64_t b = (*sizes)[3], f = cstType.getDimSize(3);
   if (b >= f || f % b != 0)
     return std::nullopt;
@@ -136,14 +124,14 @@ struct PackFilterTilesPass
   void runOnOperation() override {
     SmallVector<tensor::ExtractSliceOp> slices;
     getOperation().walk([&](tensor::ExtractSliceOp op) {
-      if (sourceConstant(op))
+      if (op.getSource().getDefiningOp<arith::ConstantOp>())
         slices.push_back(op);
     });
     // One packed copy per (constant, block width), shared by its slices.
     DenseMap<std::pair<Operation *, int64_t>, Value> packed;
     llvm::SetVector<Operation *> sources;
     for (tensor::ExtractSliceOp slice : slices) {
-      arith::ConstantOp cst = sourceConstant(slice);
+      auto cst = slice.getSource().getDefiningOp<arith::ConstantOp>();
       auto type = dyn_cast<RankedTensorType>(cst.getType());
       std::optional<int64_t> block = type ? filterBlock(slice, type)
                                           : std::nullopt;
@@ -162,11 +150,14 @@ struct PackFilterTilesPass
           index.getDefiningOp()->erase();
         continue;
       }
-      SmallVector<OpFoldResult> offsets = {index};
-      llvm::append_range(offsets, ArrayRef(slice.getMixedOffsets()).drop_back());
-      offsets.push_back(b.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)};
-      llvm::append_range(sizes, slice.getMixedSizes());
+      int64_t kh = type.getDimSize(0), kw = type.getDimSize(1),
+              c = type.getDimSize(2);
+      SmallVector<OpFoldResult> offsets = {index, b.getIndexAttr(0),
+                                           b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(kh),
+                                         b.getIndexAttr(kw), b.getIndexAttr(c),
+                                         b.getIndexAttr(*block)};
       SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
       auto packedSlice = tensor::ExtractSliceOp::create(
           b, slice.getLoc(), slice.getResultType(), pack, offsets, sizes,
@@ -175,14 +166,9 @@ struct PackFilterTilesPass
       slice.erase();
       sources.insert(cst);
     }
-    // Whole-tensor slices that only fed packed slices, then the constants.
-    for (Operation *cst : sources) {
-      for (Operation *user : llvm::make_early_inc_range(cst->getUsers()))
-        if (isa<tensor::ExtractSliceOp>(user) && user->use_empty())
-          user->erase();
+    for (Operation *cst : sources)
       if (cst->use_empty())
         cst->erase();
-    }
   }
 
   /// A new constant [F / b][kh][kw][c][b] next to `cst` (blobs stay blobs),
