@@ -235,33 +235,34 @@ Schedule scheduleReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges) {
   return s;
 }
 
-/// A windowed stride-1 convolution whose filter is large next to one
-/// image's output (ResNet's and VGG's 256- and 512-channel layers at 4x4 to
-/// 16x16): tiled like the others, each output row streams the whole filter
-/// (9.4 MB for a 3x3 512->512) through the cache again, and the layer runs
-/// at L3 speed. Measured (docs/benchmarks.md, "Deep convolutions"): at 28x28
-/// and above the row schedule is as fast or faster, and strided ones (whose
-/// 1-D convolution vectorises one output column at a time) were slower with
-/// every deep tiling tried.
-bool isDeepConv(linalg::Conv2DNhwcHwcfOp conv, ArrayRef<int64_t> ranges) {
+/// A windowed convolution whose filter is large next to one image's output
+/// (ResNet's and VGG's 256- and 512-channel layers at 4x4 to 16x16): tiled
+/// like the others, each output row streams the whole filter (9.4 MB for a
+/// 3x3 512->512) through the cache again, and the layer runs at L3 speed.
+/// Measured (docs/benchmarks.md, "Deep convolutions"): at 28x28 and above
+/// the row schedule is as fast, its filters staying in L2 anyway.
+bool isDeepConv(ArrayRef<int64_t> ranges) {
   int64_t filter = ranges[3] * ranges[4] * ranges[5] * ranges[6];
-  bool unitStride = llvm::all_of(conv.getStrides().getValues<int64_t>(),
-                                 [](int64_t s) { return s == 1; });
-  return unitStride && ranges[4] * ranges[5] > 1 && ranges[6] >= 16 &&
+  return ranges[4] * ranges[5] > 1 && ranges[6] >= 16 &&
          filter >= (1 << 17) && ranges[1] * ranges[2] <= 16 * 16;
 }
 
 /// The deep convolution's schedule: threads split the output channels in
-/// blocks the width of the register tile (each block's filter, up to 1.2 MB,
-/// then stays in its core's L2 for the whole batch), and within a block the
-/// reduction chunks (kernel row, kernel column, 64 input channels: a 8-16 KB
-/// piece of filter that stays in L1) are the outer loops and the output
-/// pixels the inner ones, so every filter piece is used for every pixel of
-/// an image before the next is loaded. The accumulators are loaded and
-/// stored once per chunk (64 multiply-adds each), which costs less than
-/// streaming the filter. `netrewrite-pack-filter-tiles` then makes each
-/// block's filter contiguous.
-Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
+/// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
+/// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
+/// core's L2 for the whole batch. (In HWCF the block is 128-256-byte pieces
+/// at a 2 KiB stride, which map to a sixteenth of L2's sets and do not stay.)
+///
+/// With stride 1, within a block the reduction chunks (kernel row, kernel
+/// column, 64 input channels: an 8-16 KB piece of filter that stays in L1)
+/// are the outer loops and the output pixels the inner ones, so every
+/// filter piece serves every pixel of an image before the next is loaded;
+/// the accumulators are loaded and stored once per chunk (64 multiply-adds
+/// each). Strided convolutions vectorise one output column at a time, and
+/// that order measured slower for them than keeping the reduction innermost
+/// (accumulators in registers for the whole reduction, the packed block
+/// read from L2 per register tile).
+Schedule scheduleDeepConv(ArrayRef<int64_t> ranges, bool unitStride) {
   Schedule s;
   int64_t ow = tileFor(ranges[2], 4);
   int64_t f = 64;
@@ -271,7 +272,8 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
   }
   s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
   s.forSizes = {1, 1, ow, 0, 1, 1, tileFor(ranges[6], 64)};
-  s.forInterchange = {0, 4, 5, 6, 1, 2, 3};
+  if (unitStride)
+    s.forInterchange = {0, 4, 5, 6, 1, 2, 3};
   s.decompose = true;
   return s;
 }
@@ -300,8 +302,10 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     return s;
   }
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(o);
-      conv && isDeepConv(conv, ranges))
-    return scheduleDeepConv(ranges);
+      conv && isDeepConv(ranges))
+    return scheduleDeepConv(
+        ranges, llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                             [](int64_t st) { return st == 1; }));
   if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
     // (n, oh, ow, f, kh, kw, c)
     s.forallSizes = {1, 1};
