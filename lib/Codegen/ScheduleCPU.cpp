@@ -250,8 +250,9 @@ bool isDeepConv(ArrayRef<int64_t> ranges) {
 /// The deep convolution's schedule: threads split the output channels in
 /// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
 /// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
-/// core's L2 for the whole batch. (In HWCF the block is 128-256-byte pieces
-/// at a 2 KiB stride, which map to a sixteenth of L2's sets and do not stay.)
+/// core's L2 for the whole batch. (In HWCF a block of a 512-channel filter
+/// is 128-256-byte pieces at a 2 KiB stride, which map to a sixteenth of
+/// L2's sets and do not stay.)
 ///
 /// With stride 1, within a block the reduction chunks (kernel row, kernel
 /// column, 64 input channels: an 8-16 KB piece of filter that stays in L1)
