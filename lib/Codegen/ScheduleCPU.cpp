@@ -358,6 +358,50 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// A windowed convolution whose filter is large next to one image's output
+/// (ResNet's and VGG's 256- and 512-channel layers at 4x4 to 16x16): tiled
+/// like the others, each output row streams the whole filter (9.4 MB for a
+/// 3x3 512->512) through the cache again, and the layer runs at L3 speed.
+/// Measured (docs/benchmarks.md, "Deep convolutions"): at 28x28 and above
+/// the row schedule is as fast, its filters staying in L2 anyway.
+bool isDeepConv(ArrayRef<int64_t> ranges) {
+  int64_t filter = ranges[3] * ranges[4] * ranges[5] * ranges[6];
+  return ranges[4] * ranges[5] > 1 && ranges[6] >= 16 &&
+         filter >= (1 << 17) && ranges[1] * ranges[2] <= 16 * 16;
+}
+
+/// The deep convolution's schedule: threads split the output channels in
+/// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
+/// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
+/// core's L2 for the whole batch. (In HWCF a block of a 512-channel filter
+/// is 128-256-byte pieces at a 2 KiB stride, which map to a sixteenth of
+/// L2's sets and do not stay.)
+///
+/// With stride 1, within a block the reduction chunks (kernel row, kernel
+/// column, 64 input channels: an 8-16 KB piece of filter that stays in L1)
+/// are the outer loops and the output pixels the inner ones, so every
+/// filter piece serves every pixel of an image before the next is loaded;
+/// the accumulators are loaded and stored once per chunk (64 multiply-adds
+/// each). Strided convolutions vectorise one output column at a time, and
+/// that order measured slower for them than keeping the reduction innermost
+/// (accumulators in registers for the whole reduction, the packed block
+/// read from L2 per register tile).
+Schedule scheduleDeepConv(ArrayRef<int64_t> ranges, bool unitStride) {
+  Schedule s;
+  int64_t ow = tileFor(ranges[2], 4);
+  int64_t f = 64;
+  if (ow < 3) {
+    ow = tileFor(ranges[2], 8);
+    f = 32;
+  }
+  s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
+  s.forSizes = {1, 1, ow, 0, 1, 1, tileFor(ranges[6], 64)};
+  if (unitStride)
+    s.forInterchange = {0, 4, 5, 6, 1, 2, 3};
+  s.decompose = true;
+  return s;
+}
+
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
 /// static loop ranges.
 std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
@@ -381,6 +425,11 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.decompose = true;
     return s;
   }
+  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(o);
+      conv && isDeepConv(ranges))
+    return scheduleDeepConv(
+        ranges, llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                             [](int64_t st) { return st == 1; }));
   if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
     // (n, oh, ow, f, kh, kw, c)
     s.forallSizes = {1, 1};

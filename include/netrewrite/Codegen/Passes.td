@@ -61,6 +61,24 @@ def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
   ];
 }
 
+def PackFilterTiles : Pass<"netrewrite-pack-filter-tiles", "mlir::ModuleOp"> {
+  let summary = "Store the filter blocks of channel-tiled convolutions contiguously";
+  let description = [{
+    Runs after `netrewrite-schedule-cpu`. A slice
+    `tensor.extract_slice %cst[0, 0, 0, f0] [kh, kw, c, b]` of a 4-D f32
+    constant (an HWCF filter read one block of `b` output channels per tile)
+    with `f0` provably a multiple of `b` becomes a rank-reducing slice
+    `[f0 / b, 0, 0, 0, 0] [1, kh, kw, c, b]` of a new constant packed as
+    `[F / b][kh][kw][c][b]` at compile time, so each tile's block is one
+    contiguous range instead of `kh * kw * c` pieces at a stride of `F`
+    floats. Dense elements and `dense_resource` blobs (which stay blobs) are
+    packed; anything else is left alone.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
   let summary = "Drop the unit channel multiplier of depthwise convolutions";
   let description = [{

@@ -1,0 +1,213 @@
+//===- PackFilterTiles.cpp - Contiguous filter blocks for tiled convs -----===//
+//
+// A convolution tiled over output channels reads, per tile, the filter slice
+// [kh, kw, c, f0 : f0 + b] of an HWCF constant: kh * kw * c pieces of b
+// floats spaced F floats apart. For a 3x3 512->512 filter and b = 32 that is
+// 4,608 pieces of 128 bytes at a 2 KiB stride, spread over 9.4 MB: every
+// piece falls into the same few cache sets (the stride is a multiple of the
+// set count times the line size), so the block does not stay in L2 (nor a
+// 64-channel chunk of it in L1) although it is a quarter of its size, and
+// every 4-KiB page holds only two pieces. This pass stores such a constant
+// once more, packed as [F / b][kh][kw][c][b] at compile time, and makes the
+// tile read its block from there: one contiguous range, the layout
+// onnxruntime packs its filters into (once, at run time).
+//
+//===----------------------------------------------------------------------===//
+
+#include "netrewrite/Codegen/Passes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace netrewrite {
+#define GEN_PASS_DEF_PACKFILTERTILES
+#include "netrewrite/Codegen/Passes.h.inc"
+} // namespace netrewrite
+
+using namespace mlir;
+
+namespace {
+
+/// The float32 values of a constant, without copying blobs.
+std::optional<ArrayRef<float>> floatData(Attribute attr,
+                                         std::vector<float> &storage) {
+  if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr))
+    return res.tryGetAsArrayRef();
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    storage.assign(dense.getValues<float>().begin(),
+                   dense.getValues<float>().end());
+    return ArrayRef<float>(storage);
+  }
+  return std::nullopt;
+}
+
+/// `offset / block` as an index value built at `b`, when `offset` is
+/// provably a multiple of `block`: a constant, an affine.apply whose result
+/// is a multiple (the offsets `tile_using_forall` makes), or the induction
+/// variable of a loop whose lower bound and step are multiples (the offsets
+/// `tile_using_for` makes). Otherwise null: the slice is left alone.
+Value blockIndex(OpBuilder &b, Location loc, OpFoldResult offset,
+                 int64_t block) {
+  if (std::optional<int64_t> c = getConstantIntValue(offset)) {
+    if (*c % block)
+      return {};
+    return arith::ConstantIndexOp::create(b, loc, *c / block);
+  }
+  Value v = cast<Value>(offset);
+  auto divide = [&](AffineExpr e, ValueRange operands) -> Value {
+    return affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(operands.size(), 0, e.floorDiv(block)),
+        operands);
+  };
+  if (auto apply = v.getDefiningOp<affine::AffineApplyOp>()) {
+    AffineMap map = apply.getAffineMap();
+    if (map.getNumResults() == 1 && map.getNumSymbols() == 0 &&
+        map.getResult(0).isMultipleOf(block))
+      return divide(map.getResult(0), apply.getMapOperands());
+    return {};
+  }
+  auto multiples = [&](ArrayRef<OpFoldResult> values) {
+    return llvm::all_of(values, [&](OpFoldResult x) {
+      std::optional<int64_t> c = getConstantIntValue(x);
+      return c && *c % block == 0;
+    });
+  };
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg)
+    return {};
+  Operation *owner = arg.getOwner()->getParentOp();
+  if (auto loop = dyn_cast<scf::ForOp>(owner);
+      loop && loop.getInductionVar() == v &&
+      multiples({getAsOpFoldResult(loop.getLowerBound()),
+                 getAsOpFoldResult(loop.getStep())}))
+    return divide(getAffineDimExpr(0, b.getContext()), v);
+  if (auto loop = dyn_cast<scf::ForallOp>(owner)) {
+    auto ivs = loop.getInductionVars();
+    auto it = llvm::find(ivs, v);
+    if (it == ivs.end())
+      return {};
+    unsigned d = it - ivs.begin();
+    if (multiples({loop.getMixedLowerBound()[d], loop.getMixedStep()[d]}))
+      return divide(getAffineDimExpr(0, b.getContext()), v);
+  }
+  return {};
+}
+
+/// The filter block a slice reads: `extract_slice %cst[0, 0, 0, f0]
+/// [kh, kw, c, b] [1, 1, 1, 1]` of a 4-D f32 constant with b < F, F % b == 0.
+std::optional<int64_t> filterBlock(tensor::ExtractSliceOp slice,
+                                   RankedTensorType cstType) {
+  if (cstType.getRank() != 4 || !cstType.hasStaticShape() ||
+      !cstType.getElementType().isF32() ||
+      slice.getResultType().getRank() != 4 || !slice.hasUnitStride())
+    return std::nullopt;
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  std::optional<SmallVector<int64_t>> sizes =
+      getConstantIntValues(slice.getMixedSizes());
+  if (!sizes)
+    return std::nullopt;
+  for (unsigned d = 0; d < 3; ++d)
+    if ((*sizes)[d] != cstType.getDimSize(d) || !isZeroInteger(offsets[d]))
+      return std::nullopt;
+  int64_t b = (*sizes)[3], f = cstType.getDimSize(3);
+  if (b >= f || f % b != 0)
+    return std::nullopt;
+  return b;
+}
+
+struct PackFilterTilesPass
+    : public netrewrite::impl::PackFilterTilesBase<PackFilterTilesPass> {
+  void runOnOperation() override {
+    SmallVector<tensor::ExtractSliceOp> slices;
+    getOperation().walk([&](tensor::ExtractSliceOp op) {
+      if (op.getSource().getDefiningOp<arith::ConstantOp>())
+        slices.push_back(op);
+    });
+    // One packed copy per (constant, block width), shared by its slices.
+    DenseMap<std::pair<Operation *, int64_t>, Value> packed;
+    llvm::SetVector<Operation *> sources;
+    for (tensor::ExtractSliceOp slice : slices) {
+      auto cst = slice.getSource().getDefiningOp<arith::ConstantOp>();
+      auto type = dyn_cast<RankedTensorType>(cst.getType());
+      std::optional<int64_t> block = type ? filterBlock(slice, type)
+                                          : std::nullopt;
+      if (!block)
+        continue;
+      OpBuilder b(slice);
+      Value index = blockIndex(b, slice.getLoc(), slice.getMixedOffsets()[3],
+                               *block);
+      if (!index)
+        continue;
+      Value &pack = packed[{cst.getOperation(), *block}];
+      if (!pack)
+        pack = packConstant(cst, *block);
+      if (!pack) {
+        if (index.use_empty())
+          index.getDefiningOp()->erase();
+        continue;
+      }
+      int64_t kh = type.getDimSize(0), kw = type.getDimSize(1),
+              c = type.getDimSize(2);
+      SmallVector<OpFoldResult> offsets = {index, b.getIndexAttr(0),
+                                           b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(kh),
+                                         b.getIndexAttr(kw), b.getIndexAttr(c),
+                                         b.getIndexAttr(*block)};
+      SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
+      auto packedSlice = tensor::ExtractSliceOp::create(
+          b, slice.getLoc(), slice.getResultType(), pack, offsets, sizes,
+          strides);
+      slice.getResult().replaceAllUsesWith(packedSlice.getResult());
+      slice.erase();
+      sources.insert(cst);
+    }
+    for (Operation *cst : sources)
+      if (cst->use_empty())
+        cst->erase();
+  }
+
+  /// A new constant [F / b][kh][kw][c][b] next to `cst` (blobs stay blobs),
+  /// or null when the values are not available.
+  static Value packConstant(arith::ConstantOp cst, int64_t block) {
+    auto type = cast<RankedTensorType>(cst.getType());
+    int64_t f = type.getDimSize(3), rows = type.getNumElements() / f;
+    auto packedType = RankedTensorType::get(
+        {f / block, type.getDimSize(0), type.getDimSize(1), type.getDimSize(2),
+         block},
+        type.getElementType());
+    Attribute value = cst.getValue(), newValue;
+    if (auto dense = dyn_cast<DenseElementsAttr>(value);
+        dense && dense.isSplat()) {
+      newValue = dense.reshape(packedType);
+    } else {
+      std::vector<float> storage;
+      std::optional<ArrayRef<float>> in = floatData(value, storage);
+      if (!in || (int64_t)in->size() != type.getNumElements())
+        return {};
+      std::vector<float> out(in->size());
+      // out[fo][r][fi] = in[r][fo * block + fi], r over (kh, kw, c).
+      for (int64_t fo = 0; fo < f / block; ++fo)
+        for (int64_t r = 0; r < rows; ++r)
+          std::copy_n(in->begin() + r * f + fo * block, block,
+                      out.begin() + (fo * rows + r) * block);
+      if (isa<DenseResourceElementsAttr>(value))
+        newValue = DenseF32ResourceElementsAttr::get(
+            packedType, "netrewrite_packed_filter",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(
+                ArrayRef<float>(out)));
+      else
+        newValue = DenseElementsAttr::get(packedType, ArrayRef<float>(out));
+    }
+    OpBuilder b(cst->getContext());
+    b.setInsertionPointAfter(cst);
+    return arith::ConstantOp::create(b, cst.getLoc(), packedType,
+                                     cast<TypedAttr>(newValue));
+  }
+};
+
+} // namespace
