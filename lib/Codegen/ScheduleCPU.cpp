@@ -75,6 +75,8 @@ struct Schedule {
   /// so the output is written once per tile instead of in a separate pass.
   std::optional<unsigned> fuseInitOperand;
   int64_t fusedTile = 0;
+  /// Run the forall on the calling thread (see serializeIfSmall).
+  bool serial = false;
 };
 
 std::string scriptFor(const Schedule &s) {
@@ -107,6 +109,9 @@ std::string scriptFor(const Schedule &s) {
        << "] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n"
        << "    transform.structured.vectorize %f1 : !transform.any_op\n";
   }
+  if (s.serial && llvm::any_of(s.forallSizes, [](int64_t v) { return v; }))
+    os << "    transform.annotate " << (fuse ? "%forall2" : "%forall") << " \""
+       << netrewrite::kSerialLoopMarker << "\" : !transform.any_op\n";
   unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
   if (loops) {
     os << "    %t1, %loops:" << loops
@@ -137,18 +142,33 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
-/// Moves the forall tiles of a small op into its sequential tiling.
+/// Marks the forall of a small op to run on the calling thread. It stays a
+/// forall (rather than becoming for-loops in the host function) so that it
+/// is outlined like the parallel ones: netrewrite-compile --train compiles
+/// outlined bodies with the optimising code generator and the host
+/// @train_step with the fast one, whose register allocator spills every
+/// vector accumulator (MobileNetV2@128: a quarter of the step's CPU time
+/// was such serial loops inside @train_step).
 void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;
   if (iterations >= kMinParallelIterations || s.forallSizes.empty())
     return;
-  s.forSizes.resize(std::max(s.forSizes.size(), s.forallSizes.size()), 0);
-  for (auto [d, t] : llvm::enumerate(s.forallSizes))
-    if (t != 0 && s.forSizes[d] == 0)
-      s.forSizes[d] = t;
-  s.forallSizes.clear();
+  s.serial = true;
+}
+
+/// Turns the serial-forall annotations of the scripts into location
+/// metadata (netrewrite::kSerialLoopMarker), which later passes preserve.
+void markSerialLoops(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  auto marker = StringAttr::get(ctx, netrewrite::kSerialLoopMarker);
+  func.walk([&](scf::ForallOp forall) {
+    if (!forall->hasAttr(netrewrite::kSerialLoopMarker))
+      return;
+    forall->removeAttr(netrewrite::kSerialLoopMarker);
+    forall->setLoc(FusedLoc::get(ctx, {forall.getLoc()}, marker));
+  });
 }
 
 /// A matmul-like contraction: some input broadcasts along a parallel
@@ -423,6 +443,7 @@ struct ScheduleCPUPass
       for (linalg::LinalgOp op : collect(func, anchors))
         if (failed(scheduleOne(func, op)))
           return signalPassFailure();
+    markSerialLoops(func);
   }
 
   LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {

@@ -78,7 +78,7 @@ def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp
     (descheduled on a shared machine) instead of waiting for its static
     share.
   }];
-  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+  let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::arith::ArithDialect"];
 }
 
 def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
@@ -107,6 +107,29 @@ def ApproximateErf : Pass<"netrewrite-approximate-erf"> {
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",
     "mlir::vector::VectorDialect"
+  ];
+}
+
+def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::FuncOp"> {
+  let summary = "Tile, parallelise and vectorise the copies and fills bufferization leaves";
+  let description = [{
+    After bufferization, every all-parallel linalg op on buffers directly in
+    the function body (`linalg.copy` from padding, concatenation and strided
+    insertion, `linalg.map`/`linalg.fill` fills, transposes, broadcasts)
+    gets an `scf.forall` over its leading dimensions (on the calling thread
+    when it moves fewer than 2^22 elements), row tiles of at most 8 and
+    vectors of at most 64 along its innermost non-unit dimension. Ops the
+    vectoriser rejects stay tiled scalar loops.
+  }];
+  let options = [
+    Option<"printSchedules", "print-schedules", "bool", "false",
+           "Print the transform script generated for each op to stderr">,
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
+    "mlir::memref::MemRefDialect"
   ];
 }
 
