@@ -111,6 +111,13 @@ static cl::opt<int> llvmOpt(
              "thousands of loops of one @train_step)"),
     cl::init(-1), cl::cat(compileCategory));
 
+static cl::opt<bool> splitBodies(
+    "split-parallel-bodies",
+    cl::desc("With --train: compile the outlined parallel loop bodies with "
+             "the optimising code generator, in an object of their own "
+             "(default on; off only to compare)"),
+    cl::init(true), cl::Hidden, cl::cat(trainCategory));
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
   return 1;
@@ -384,7 +391,7 @@ int main(int argc, char **argv) {
   // the fast one.
   std::unique_ptr<llvm::Module> bodies;
   std::unique_ptr<llvm::TargetMachine> bodiesMachine;
-  if (train && !cuda && optLevel > 0 &&
+  if (train && !cuda && optLevel > 0 && splitBodies &&
       (bodies = netrewrite::splitParallelBodies(*llvmModule))) {
     bodiesMachine.reset(llvmTarget->createTargetMachine(
         llvm::Triple(triple), llvm::sys::getHostCPUName(), features,

@@ -121,12 +121,8 @@ def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::Fu
     vectors of at most 64 along its innermost non-unit dimension. Ops the
     vectoriser rejects stay tiled scalar loops.
   }];
-  let options = [
-    Option<"printSchedules", "print-schedules", "bool", "false",
-           "Print the transform script generated for each op to stderr">,
-  ];
   let dependentDialects = [
-    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::linalg::LinalgDialect",
     "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
     "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
     "mlir::memref::MemRefDialect"
