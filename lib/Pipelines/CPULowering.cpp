@@ -74,6 +74,7 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " netrewrite-lower-vectors-cpu,"
     " func.func(netrewrite-schedule-buffers-cpu), canonicalize, cse,"
     " func.func(convert-vector-to-scf{full-unroll}),"
+    " netrewrite-outline-serial-loops,"
     " scf-forall-to-parallel, convert-scf-to-openmp,"
     " netrewrite-omp-dynamic-schedule, convert-vector-to-llvm,"
     " func.func(convert-linalg-to-loops), math-expand-ops,"

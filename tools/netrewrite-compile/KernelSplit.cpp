@@ -23,7 +23,10 @@
 using namespace llvm;
 
 static bool isParallelBody(const GlobalValue &gv) {
-  return isa<Function>(gv) && gv.getName().contains("..omp_par");
+  // OpenMP's outlined parallel regions and netrewrite-outline-serial-loops'
+  // loop nests (and their C-interface wrappers).
+  return isa<Function>(gv) && (gv.getName().contains("..omp_par") ||
+                               gv.getName().contains("..loop."));
 }
 
 std::unique_ptr<Module> netrewrite::splitParallelBodies(Module &module) {

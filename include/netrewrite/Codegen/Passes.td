@@ -129,4 +129,18 @@ def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::Fu
   ];
 }
 
+def OutlineSerialLoops : Pass<"netrewrite-outline-serial-loops", "mlir::ModuleOp"> {
+  let summary = "Outline the loop nests of ops too small to share between threads";
+  let description = [{
+    Every `scf.forall` whose location carries the serial-loop marker that
+    `netrewrite-schedule-cpu` / `netrewrite-schedule-buffers-cpu` put on ops
+    below the parallel threshold becomes a call of a private function
+    `<function>..loop.<N>` holding the same loop nest as `scf.for` loops
+    (constants cloned in, everything else it uses passed as arguments).
+    `netrewrite-compile --train` compiles such functions with the optimising
+    code generator, like the outlined OpenMP bodies.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD
