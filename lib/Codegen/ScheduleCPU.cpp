@@ -15,9 +15,7 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
@@ -100,8 +98,7 @@ struct Schedule {
   /// tile, and the consumer runs on the tile with these for-loop sizes
   /// while it is still in cache.
   std::optional<SmallVector<int64_t>> epilogueForSizes;
-  /// Run the forall as sequential loops (the op is too small for threads;
-  /// see `sequentialize`).
+  /// Run the forall on the calling thread (see serializeIfSmall).
   bool serial = false;
 };
 
@@ -223,15 +220,27 @@ bool isSmall(linalg::LinalgOp op) {
   return iterations < kMinParallelIterations;
 }
 
-/// Moves the forall tiles of a small op into its sequential tiling.
+/// Marks a small op's schedule serial: its forall runs on the calling
+/// thread. It stays a forall (rather than becoming for-loops in the host
+/// function) so that it is outlined like the parallel ones
+/// (netrewrite-outline-serial-loops): netrewrite-compile --train compiles
+/// outlined bodies with the optimising code generator and the host
+/// @train_step with the fast one, whose register allocator spills every
+/// vector accumulator (MobileNetV2@128: a quarter of the step's CPU time
+/// was such serial loops inside @train_step).
 void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
-  if (!isSmall(op) || s.forallSizes.empty())
-    return;
-  s.forSizes.resize(std::max(s.forSizes.size(), s.forallSizes.size()), 0);
-  for (auto [d, t] : llvm::enumerate(s.forallSizes))
-    if (t != 0 && s.forSizes[d] == 0)
-      s.forSizes[d] = t;
-  s.forallSizes.clear();
+  if (isSmall(op) && !s.forallSizes.empty())
+    s.serial = true;
+}
+
+/// Marks `forall` to run on the calling thread, through its location
+/// (netrewrite::kSerialLoopMarker), which bufferization and the later
+/// passes keep.
+void markSerial(scf::ForallOp forall) {
+  MLIRContext *ctx = forall.getContext();
+  forall->setLoc(FusedLoc::get(
+      ctx, {forall.getLoc()},
+      StringAttr::get(ctx, netrewrite::kSerialLoopMarker)));
 }
 
 /// A matmul-like contraction: some input broadcasts along a parallel
@@ -609,49 +618,6 @@ SmallVector<int64_t> epilogueTiles(linalg::GenericOp g,
   return sizes;
 }
 
-/// Turns an `scf.forall` on tensors into a nest of `scf.for` loops that
-/// carry its shared outputs (upstream `forall_to_for` takes only loops
-/// without results, i.e. after bufferization; the fused schedule needs the
-/// forall for tiling and fusion even where the op is too small for threads).
-void sequentialize(RewriterBase &rewriter, scf::ForallOp forall) {
-  Location loc = forall.getLoc();
-  rewriter.setInsertionPoint(forall);
-  auto values = [&](ArrayRef<OpFoldResult> ofrs) {
-    return getValueOrCreateConstantIndexOp(rewriter, loc, ofrs);
-  };
-  scf::LoopNest nest = scf::buildLoopNest(
-      rewriter, loc, values(forall.getMixedLowerBound()),
-      values(forall.getMixedUpperBound()), values(forall.getMixedStep()),
-      forall.getOutputs(),
-      [&](OpBuilder &b, Location loc, ValueRange ivs,
-          ValueRange outs) -> scf::ValueVector {
-        IRMapping map;
-        map.map(forall.getInductionVars(), ivs);
-        map.map(forall.getRegionIterArgs(), outs);
-        for (Operation &op : forall.getBody()->without_terminator())
-          b.clone(op, map);
-        scf::ValueVector results(outs);
-        auto mapped = [&](ArrayRef<OpFoldResult> ofrs) {
-          SmallVector<OpFoldResult> r;
-          for (OpFoldResult ofr : ofrs)
-            r.push_back(isa<Value>(ofr) ? map.lookupOrDefault(cast<Value>(ofr))
-                                        : ofr);
-          return r;
-        };
-        for (Operation &op : forall.getTerminator().getYieldingOps()) {
-          auto insert = cast<tensor::ParallelInsertSliceOp>(op);
-          unsigned i = cast<BlockArgument>(insert.getDest()).getArgNumber() -
-                       forall.getRank();
-          results[i] = tensor::InsertSliceOp::create(
-              b, loc, map.lookupOrDefault(insert.getSource()), results[i],
-              mapped(insert.getMixedOffsets()), mapped(insert.getMixedSizes()),
-              mapped(insert.getMixedStrides()));
-        }
-        return results;
-      });
-  rewriter.replaceOp(forall, nest.results);
-}
-
 struct ScheduleCPUPass
     : public netrewrite::impl::ScheduleCPUBase<ScheduleCPUPass> {
   using ScheduleCPUBase::ScheduleCPUBase;
@@ -806,13 +772,10 @@ struct ScheduleCPUPass
         p->erase();
       }
     }
-    if (schedule->serial && succeeded(applied)) {
-      IRRewriter rewriter(ctx);
-      for (auto forall : llvm::make_early_inc_range(
-               func.getBody().getOps<scf::ForallOp>()))
+    if (schedule->serial)
+      for (auto forall : func.getBody().getOps<scf::ForallOp>())
         if (!foralls.contains(forall))
-          sequentialize(rewriter, forall);
-    }
+          markSerial(forall);
     func.walk([&](Operation *o) {
       o->removeAttr(kTargetAttr);
       o->removeAttr(kFusedInitAttr);

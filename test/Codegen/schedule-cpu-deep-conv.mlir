@@ -67,11 +67,12 @@ func.func @strided(%x: tensor<1x15x15x256xf32>, %w: tensor<3x3x256x512xf32>, %in
 
 // Not deep: the same filter on a 28x28 output (rows in parallel: its
 // filter stays in L2 with the row schedule), and a small filter on 7x7
-// (too small for threads; the row schedule's loop over 32-channel tiles).
+// (too small for threads: the row schedule's forall, marked serial, and its
+// loop over 32-channel tiles).
 // CHECK-LABEL: func.func @wide
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 28)
 // CHECK-LABEL: func.func @small_filter
-// CHECK-NOT: scf.forall
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 7)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c64{{[_0-9]*}} step %c32{{[_0-9]*}} 
 func.func @wide(%x: tensor<1x30x30x256xf32>, %w: tensor<3x3x256x256xf32>, %init: tensor<1x28x28x256xf32>) -> tensor<1x28x28x256xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}

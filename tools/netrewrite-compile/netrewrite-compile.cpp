@@ -19,6 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelSplit.h"
+
 #include "netrewrite/InitAll.h"
 #include "netrewrite/Pipelines/Pipelines.h"
 #include "netrewrite/Runner/LoadModule.h"
@@ -108,6 +110,13 @@ static cl::opt<int> llvmOpt(
              "vectorised, and LLVM's loop passes are super-linear in the "
              "thousands of loops of one @train_step)"),
     cl::init(-1), cl::cat(compileCategory));
+
+static cl::opt<bool> splitBodies(
+    "split-parallel-bodies",
+    cl::desc("With --train: compile the outlined parallel loop bodies with "
+             "the optimising code generator, in an object of their own "
+             "(default on; off only to compare)"),
+    cl::init(true), cl::Hidden, cl::cat(trainCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
@@ -377,29 +386,73 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // The object file: the output itself (--emit=obj) or a temporary.
-  SmallString<128> objPath;
-  if (emit == "obj") {
+  // A training step's parallel bodies get the optimising code generator in
+  // an object of their own (KernelSplit.cpp says why); the host code keeps
+  // the fast one.
+  std::unique_ptr<llvm::Module> bodies;
+  std::unique_ptr<llvm::TargetMachine> bodiesMachine;
+  if (train && !cuda && optLevel > 0 && splitBodies &&
+      (bodies = netrewrite::splitParallelBodies(*llvmModule))) {
+    bodiesMachine.reset(llvmTarget->createTargetMachine(
+        llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
+        targetOptions, llvm::Reloc::PIC_, std::nullopt,
+        llvm::CodeGenOptLevel::Aggressive));
+    bodies->setTargetTriple(llvm::Triple(triple));
+    bodies->setDataLayout(bodiesMachine->createDataLayout());
+  }
+
+  // The object files: the output itself (--emit=obj, after a relocatable
+  // link when there are two) or temporaries.
+  auto emitObject = [&](llvm::Module &m, llvm::TargetMachine &tm,
+                        StringRef path) -> bool {
+    std::error_code ec;
+    llvm::ToolOutputFile obj(path, ec, llvm::sys::fs::OF_None);
+    if (ec) {
+      fail(path + ": " + ec.message());
+      return false;
+    }
+    llvm::legacy::PassManager codegen;
+    if (tm.addPassesToEmitFile(codegen, obj.os(), nullptr,
+                               llvm::CodeGenFileType::ObjectFile)) {
+      fail("the LLVM target cannot emit object files");
+      return false;
+    }
+    codegen.run(m);
+    obj.keep();
+    return true;
+  };
+  SmallString<128> objPath, bodiesObjPath;
+  if (emit == "obj" && !bodies) {
     objPath = outputFile;
   } else if (auto ec = llvm::sys::fs::createTemporaryFile("netrewrite", "o",
                                                           objPath)) {
     return fail("cannot create a temporary object file: " + ec.message());
   }
-  llvm::FileRemover removeObj(objPath, emit != "obj");
-  {
-    std::error_code ec;
-    llvm::ToolOutputFile obj(objPath, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return fail(objPath + ": " + ec.message());
-    llvm::legacy::PassManager codegen;
-    if (machine->addPassesToEmitFile(codegen, obj.os(), nullptr,
-                                     llvm::CodeGenFileType::ObjectFile))
-      return fail("the LLVM target cannot emit object files");
-    codegen.run(*llvmModule);
-    obj.keep();
-  }
-  if (emit == "obj")
+  llvm::FileRemover removeObj(objPath, emit != "obj" || bodies);
+  if (bodies)
+    if (auto ec = llvm::sys::fs::createTemporaryFile("netrewrite-par", "o",
+                                                     bodiesObjPath))
+      return fail("cannot create a temporary object file: " + ec.message());
+  llvm::FileRemover removeBodiesObj(bodiesObjPath, bodies != nullptr);
+  if (!emitObject(*llvmModule, *machine, objPath))
+    return 1;
+  if (bodies && !emitObject(*bodies, *bodiesMachine, bodiesObjPath))
+    return 1;
+  if (emit == "obj") {
+    if (!bodies)
+      return 0;
+    std::string tmpObj = outputFile + ".tmp-link";
+    if (!runProgram({NETREWRITE_CLANGXX, "-fuse-ld=lld", "-r", "-nostdlib",
+                     objPath, bodiesObjPath, "-o", tmpObj})) {
+      llvm::sys::fs::remove(tmpObj);
+      return 1;
+    }
+    if (auto ec = llvm::sys::fs::rename(tmpObj, outputFile)) {
+      llvm::sys::fs::remove(tmpObj);
+      return fail(outputFile + ": " + ec.message());
+    }
     return 0;
+  }
 
   // Link into a temporary and rename, so a failed link leaves no output.
   std::string tmpExe = outputFile + ".tmp-link";
@@ -420,6 +473,8 @@ int main(int argc, char **argv) {
                                  "-lpthread",
                                  "-o",
                                  tmpExe};
+  if (bodies)
+    link.insert(link.begin() + 3, bodiesObjPath);
 #ifdef NETREWRITE_CUDA_RUNTIME_LIB
   if (cuda) {
     // mgpu* and the runtime's device hooks; libcuda itself is dlopen'd.

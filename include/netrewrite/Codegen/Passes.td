@@ -119,7 +119,7 @@ def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp
     (descheduled on a shared machine) instead of waiting for its static
     share.
   }];
-  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+  let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::arith::ArithDialect"];
 }
 
 def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
@@ -149,6 +149,39 @@ def ApproximateErf : Pass<"netrewrite-approximate-erf"> {
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",
     "mlir::vector::VectorDialect"
   ];
+}
+
+def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::FuncOp"> {
+  let summary = "Tile, parallelise and vectorise the copies and fills bufferization leaves";
+  let description = [{
+    After bufferization, every all-parallel linalg op on buffers directly in
+    the function body (`linalg.copy` from padding, concatenation and strided
+    insertion, `linalg.map`/`linalg.fill` fills, transposes, broadcasts)
+    gets an `scf.forall` over its leading dimensions (on the calling thread
+    when it moves fewer than 2^22 elements), row tiles of at most 8 and
+    vectors of at most 64 along its innermost non-unit dimension. Ops the
+    vectoriser rejects stay tiled scalar loops.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
+    "mlir::memref::MemRefDialect"
+  ];
+}
+
+def OutlineSerialLoops : Pass<"netrewrite-outline-serial-loops", "mlir::ModuleOp"> {
+  let summary = "Outline the loop nests of ops too small to share between threads";
+  let description = [{
+    Every `scf.forall` whose location carries the serial-loop marker that
+    `netrewrite-schedule-cpu` / `netrewrite-schedule-buffers-cpu` put on ops
+    below the parallel threshold becomes a call of a private function
+    `<function>..loop.<N>` holding the same loop nest as `scf.for` loops
+    (constants cloned in, everything else it uses passed as arguments).
+    `netrewrite-compile --train` compiles such functions with the optimising
+    code generator, like the outlined OpenMP bodies.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
 }
 
 #endif // NETREWRITE_CODEGEN_PASSES_TD

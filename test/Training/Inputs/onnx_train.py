@@ -73,8 +73,13 @@ def ours(net):
     }
 
 
+# Options after `--runner PATH` go to the runner (e.g. --codegen-opt=3: the
+# scheduled pipeline the executables use).
+RUNNER_ARGS = []
+
+
 def run(runner, module, function, inputs, n_out, tmp):
-    cmd = [runner, module, "--function=" + function]
+    cmd = [runner, module, "--function=" + function] + RUNNER_ARGS
     for i, a in enumerate(inputs):
         p = os.path.join(tmp, "%s_in%d.npy" % (function, i))
         np.save(p, np.ascontiguousarray(a, np.float32))
@@ -131,7 +136,9 @@ def main():
                           training=torch.onnx.TrainingMode.PRESERVE,
                           do_constant_folding=False, opset_version=13)
         return 0
-    return check(sys.argv[2], sys.argv[sys.argv.index("--runner") + 1])
+    at = sys.argv.index("--runner")
+    RUNNER_ARGS.extend(sys.argv[at + 2:])
+    return check(sys.argv[2], sys.argv[at + 1])
 
 
 if __name__ == "__main__":

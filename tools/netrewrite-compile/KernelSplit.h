@@ -1,0 +1,26 @@
+//===- KernelSplit.h - Separate a module's OpenMP bodies for codegen ------===//
+//
+// See KernelSplit.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NETREWRITE_COMPILE_KERNELSPLIT_H
+#define NETREWRITE_COMPILE_KERNELSPLIT_H
+
+#include "llvm/IR/Module.h"
+
+#include <memory>
+
+namespace netrewrite {
+
+/// Moves the definitions of the outlined OpenMP parallel bodies
+/// (`<func>..omp_par*`) of `module` into a new module and leaves
+/// declarations behind; every other definition stays in `module`, and the
+/// new module declares what it uses of them. Local symbols become hidden
+/// external ones (named where they had no name) so the two object files
+/// link. Returns null when `module` has no such bodies (nothing changes).
+std::unique_ptr<llvm::Module> splitParallelBodies(llvm::Module &module);
+
+} // namespace netrewrite
+
+#endif // NETREWRITE_COMPILE_KERNELSPLIT_H
