@@ -11,6 +11,8 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "Utils.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
@@ -21,23 +23,9 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::floatData;
 
 namespace {
-
-/// The float32 values of a constant, without copying blobs.
-std::optional<ArrayRef<float>> floatData(Attribute attr,
-                                         std::vector<float> &storage) {
-  if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr))
-    return res.tryGetAsArrayRef();
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    storage.assign(dense.getValues<float>().begin(),
-                   dense.getValues<float>().end());
-    return ArrayRef<float>(storage);
-  }
-  return std::nullopt;
-}
 
 struct FoldWeightTransposesPass
     : public netrewrite::impl::FoldWeightTransposesBase<

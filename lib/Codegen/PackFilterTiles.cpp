@@ -16,6 +16,8 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "Utils.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -27,23 +29,9 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::floatData;
 
 namespace {
-
-/// The float32 values of a constant, without copying blobs.
-std::optional<ArrayRef<float>> floatData(Attribute attr,
-                                         std::vector<float> &storage) {
-  if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr))
-    return res.tryGetAsArrayRef();
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    storage.assign(dense.getValues<float>().begin(),
-                   dense.getValues<float>().end());
-    return ArrayRef<float>(storage);
-  }
-  return std::nullopt;
-}
 
 /// `offset / block` as an index value built at `b`, when `offset` is
 /// provably a multiple of `block`: a constant, an affine.apply whose result

@@ -18,6 +18,8 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "Utils.h"
+
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -29,6 +31,7 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::tileFor;
 
 namespace {
 
@@ -37,20 +40,6 @@ namespace {
 /// more than it saves on a shared machine (netrewrite-schedule-cpu uses the
 /// same figure for loop iterations).
 constexpr int64_t kMinParallelElements = 1 << 22;
-
-/// The largest divisor of `n` that is at most `cap`, preferring multiples of
-/// `multiple` (as netrewrite-schedule-cpu's tileFor).
-int64_t divisorAtMost(int64_t n, int64_t cap, int64_t multiple = 1) {
-  if (n <= cap)
-    return n;
-  for (int64_t t = cap; t >= multiple; --t)
-    if (n % t == 0 && t % multiple == 0)
-      return t;
-  for (int64_t t = cap; t >= 1; --t)
-    if (n % t == 0)
-      return t;
-  return 1;
-}
 
 /// Tile sizes for one op with static loop ranges `ranges`: the forall
 /// tiles, then the for-loop tiles inside them (0: not tiled); nothing when
@@ -74,12 +63,12 @@ std::optional<BufferSchedule> scheduleFor(ArrayRef<int64_t> ranges) {
   if (nonUnit.size() == 1) {
     // One long dimension: blocks of up to 1024 across the threads, vectors
     // of up to 64 inside.
-    s.forall[v] = divisorAtMost(ranges[v], 1024, 16);
-    s.inner[v] = divisorAtMost(s.forall[v], 64, 16);
+    s.forall[v] = tileFor(ranges[v], 1024, 16);
+    s.inner[v] = tileFor(s.forall[v], 64, 16);
   } else {
-    s.inner[v] = divisorAtMost(ranges[v], 64, 16);
+    s.inner[v] = tileFor(ranges[v], 64, 16);
     unsigned u = nonUnit[nonUnit.size() - 2];
-    int64_t row = divisorAtMost(ranges[u], 8);
+    int64_t row = tileFor(ranges[u], 8);
     (nonUnit.size() == 2 ? s.forall : s.inner)[u] = row;
     for (unsigned i = 0; i + 2 < nonUnit.size(); ++i)
       s.forall[nonUnit[i]] = 1;

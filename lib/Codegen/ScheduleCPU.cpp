@@ -15,6 +15,8 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "Utils.h"
+
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
@@ -26,26 +28,13 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::tileFor;
 
 namespace {
 
 constexpr llvm::StringLiteral kTargetAttr = "netrewrite.schedule_target";
 constexpr llvm::StringLiteral kFusedInitAttr = "netrewrite.fused_init";
 constexpr llvm::StringLiteral kEpilogueAttr = "netrewrite.schedule_epilogue";
-
-/// The largest divisor of `n` that is at most `cap`, preferring multiples of
-/// `multiple` (vector width) when one exists.
-int64_t tileFor(int64_t n, int64_t cap, int64_t multiple = 1) {
-  if (n <= cap)
-    return n;
-  for (int64_t t = cap; t >= multiple; --t)
-    if (n % t == 0 && t % multiple == 0)
-      return t;
-  for (int64_t t = cap; t >= 1; --t)
-    if (n % t == 0)
-      return t;
-  return 1;
-}
 
 /// The tile of a dimension that becomes the vector lanes: the largest of
 /// `cap`, cap/2, ... 16 (`cap` a power of two) that divides `n`, else

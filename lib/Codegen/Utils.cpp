@@ -1,0 +1,35 @@
+//===- Utils.cpp - Helpers the Codegen passes share -----------------------===//
+
+#include "Utils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+
+int64_t netrewrite::codegen::tileFor(int64_t n, int64_t cap,
+                                     int64_t multiple) {
+  if (n <= cap)
+    return n;
+  for (int64_t t = cap; t >= multiple; --t)
+    if (n % t == 0 && t % multiple == 0)
+      return t;
+  for (int64_t t = cap; t >= 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+std::optional<ArrayRef<float>>
+netrewrite::codegen::floatData(Attribute attr, std::vector<float> &storage) {
+  if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr))
+    return res.tryGetAsArrayRef();
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    storage.assign(dense.getValues<float>().begin(),
+                   dense.getValues<float>().end());
+    return ArrayRef<float>(storage);
+  }
+  return std::nullopt;
+}
