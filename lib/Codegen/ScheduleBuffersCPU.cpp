@@ -31,6 +31,7 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::nonUnitDims;
 using netrewrite::codegen::tileFor;
 
 namespace {
@@ -50,10 +51,7 @@ struct BufferSchedule {
 
 std::optional<BufferSchedule> scheduleFor(ArrayRef<int64_t> ranges) {
   unsigned rank = ranges.size();
-  SmallVector<unsigned> nonUnit;
-  for (unsigned d = 0; d < rank; ++d)
-    if (ranges[d] > 1)
-      nonUnit.push_back(d);
+  SmallVector<unsigned> nonUnit = nonUnitDims(ranges);
   if (nonUnit.empty())
     return std::nullopt;
   BufferSchedule s;

@@ -28,6 +28,7 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::nonUnitDims;
 using netrewrite::codegen::tileFor;
 
 namespace {
@@ -151,11 +152,8 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
      << "    %a0, %forall1 = transform.structured.fuse_into_containing_op %op "
         "into %forall : (!transform.any_op, !transform.any_op) -> "
         "(!transform.any_op, !transform.any_op)\n";
-  std::string loop = "%forall1";
-  if (s.fuseInitOperand) {
-    emitInitFusion(os, s, loop, "%forall2");
-    loop = "%forall2";
-  }
+  if (s.fuseInitOperand)
+    emitInitFusion(os, s, "%forall1", "%forall2");
   emitInnerTiling(os, s, "%a0", "");
   Schedule epilogue;
   epilogue.forSizes = *s.epilogueForSizes;
@@ -327,10 +325,7 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   unsigned rank = ranges.size();
   s.forallSizes.assign(rank, 0);
   s.forSizes.assign(rank, 0);
-  SmallVector<unsigned> nonUnit;
-  for (unsigned d = 0; d < rank; ++d)
-    if (ranges[d] > 1)
-      nonUnit.push_back(d);
+  SmallVector<unsigned> nonUnit = nonUnitDims(ranges);
   if (nonUnit.empty())
     return std::nullopt;
   unsigned v = nonUnit.back();
@@ -630,8 +625,6 @@ struct ScheduleCPUPass
     return ops;
   }
 
-  /// The init producer can be fused when it is an all-parallel linalg op
-  /// (fill or bias broadcast) used only as this init.
   /// A fill or a broadcast of lower-rank values (`linalg.fill`, or a
   /// generic whose inputs all have fewer dimensions than its loops): cheap
   /// to recompute for every user.
@@ -644,6 +637,9 @@ struct ScheduleCPUPass
     });
   }
 
+  /// Whether the init producer can be fused: an all-parallel linalg op
+  /// (fill or bias broadcast) used only as this init, after giving this op
+  /// its own copy of a shared broadcast.
   static bool prepareInitFusion(linalg::LinalgOp op, unsigned operand) {
     if (operand >= op->getNumOperands())
       return false;
@@ -730,21 +726,21 @@ struct ScheduleCPUPass
     // producer's own empty init instead, so the output is not computed
     // twice. Only after a complete application: a forall whose fusion
     // failed reads its shared output.
-    // An op fused into its epilogue's forall through the forall's shared
-    // output is left behind without uses; so may be its init producer.
-    SmallVector<linalg::LinalgOp> dead;
+    // Leftovers outside the loops: an op fused into its epilogue's forall
+    // through the forall's shared output is left behind without uses; so
+    // may be its init producer (handled below).
+    SmallVector<linalg::LinalgOp> dead, fusedInits;
     func.walk([&](linalg::LinalgOp p) {
+      if (p->getParentOfType<scf::ForallOp>())
+        return;
       if (p->hasAttr(kTargetAttr) && p->use_empty() &&
-          p.hasPureTensorSemantics() && !p->getParentOfType<scf::ForallOp>())
+          p.hasPureTensorSemantics())
         dead.push_back(p);
+      else if (p->hasAttr(kFusedInitAttr))
+        fusedInits.push_back(p);
     });
     for (linalg::LinalgOp p : dead)
       p->erase();
-    SmallVector<linalg::LinalgOp> fusedInits;
-    func.walk([&](linalg::LinalgOp p) {
-      if (p->hasAttr(kFusedInitAttr) && !p->getParentOfType<scf::ForallOp>())
-        fusedInits.push_back(p);
-    });
     for (linalg::LinalgOp p : fusedInits) {
       if (failed(applied))
         break;

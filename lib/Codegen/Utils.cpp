@@ -20,6 +20,15 @@ int64_t netrewrite::codegen::tileFor(int64_t n, int64_t cap,
   return 1;
 }
 
+SmallVector<unsigned>
+netrewrite::codegen::nonUnitDims(ArrayRef<int64_t> ranges) {
+  SmallVector<unsigned> dims;
+  for (auto [d, r] : llvm::enumerate(ranges))
+    if (r > 1)
+      dims.push_back(d);
+  return dims;
+}
+
 std::optional<ArrayRef<float>>
 netrewrite::codegen::floatData(Attribute attr, std::vector<float> &storage) {
   if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr))

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Attributes.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,10 @@ namespace netrewrite::codegen {
 /// `multiple` (vector width) when one exists: tiles that divide the static
 /// sizes need no masking.
 int64_t tileFor(int64_t n, int64_t cap, int64_t multiple = 1);
+
+/// The dimensions with more than one element, in order: where vectors and
+/// row tiles go (unit dimensions, such as batch 1, are left alone).
+llvm::SmallVector<unsigned> nonUnitDims(llvm::ArrayRef<int64_t> ranges);
 
 /// The float32 values of a constant (dense elements, or a `dense_resource`
 /// blob read in place); `storage` holds them when they must be unpacked.
