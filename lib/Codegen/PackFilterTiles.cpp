@@ -10,7 +10,11 @@
 // every 4-KiB page holds only two pieces. This pass stores such a constant
 // once more, packed as [F / b][kh][kw][c][b] at compile time, and makes the
 // tile read its block from there: one contiguous range, the layout
-// onnxruntime packs its filters into (once, at run time).
+// onnxruntime packs its filters into (once, at run time). A dense layer's
+// k x n weight, tiled over column panels, is the same case in two
+// dimensions: k pieces of b floats at a stride of n (16 KB for VGG16's
+// 4096-wide layers, so a panel's rows share one L1 set), packed as
+// [n / b][k][b].
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,26 +89,44 @@ Value blockIndex(OpBuilder &b, Location loc, OpFoldResult offset,
   return {};
 }
 
-/// The filter block a slice reads: `extract_slice %cst[0, 0, 0, f0]
-/// [kh, kw, c, b] [1, 1, 1, 1]` of a 4-D f32 constant with b < F, F % b == 0.
+/// The weight block a slice reads: `extract_slice %cst[0, ..., 0, f0]
+/// [d0, ..., b] [1, ..., 1]` of a static f32 constant with every leading
+/// dimension whole, b < F and F % b == 0. Rank 4: an HWCF filter read one
+/// block of output channels per tile; rank 2: a matmul's k x n weight read
+/// one panel of output columns per tile.
 std::optional<int64_t> filterBlock(tensor::ExtractSliceOp slice,
                                    RankedTensorType cstType) {
-  if (cstType.getRank() != 4 || !cstType.hasStaticShape() ||
+  int64_t rank = cstType.getRank();
+  if ((rank != 4 && rank != 2) || !cstType.hasStaticShape() ||
       !cstType.getElementType().isF32() ||
-      slice.getResultType().getRank() != 4 || !slice.hasUnitStride())
+      slice.getResultType().getRank() != rank || !slice.hasUnitStride())
     return std::nullopt;
   SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
   std::optional<SmallVector<int64_t>> sizes =
       getConstantIntValues(slice.getMixedSizes());
   if (!sizes)
     return std::nullopt;
-  for (unsigned d = 0; d < 3; ++d)
+  for (int64_t d = 0; d < rank - 1; ++d)
     if ((*sizes)[d] != cstType.getDimSize(d) || !isZeroInteger(offsets[d]))
       return std::nullopt;
-  int64_t b = (*sizes)[3], f = cstType.getDimSize(3);
+  int64_t b = (*sizes)[rank - 1], f = cstType.getDimSize(rank - 1);
   if (b >= f || f % b != 0)
     return std::nullopt;
   return b;
+}
+
+/// The constant `v` is, or is a reshape of (`tensor.collapse_shape` and
+/// `expand_shape` keep the elements' row-major order: a 1 x k x n matmul
+/// weight collapsed to k x n), or null.
+arith::ConstantOp reshapedConstant(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto cst = dyn_cast<arith::ConstantOp>(def))
+      return cst;
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+      return {};
+    v = def->getOperand(0);
+  }
+  return {};
 }
 
 struct PackFilterTilesPass
@@ -112,62 +134,74 @@ struct PackFilterTilesPass
   void runOnOperation() override {
     SmallVector<tensor::ExtractSliceOp> slices;
     getOperation().walk([&](tensor::ExtractSliceOp op) {
-      if (op.getSource().getDefiningOp<arith::ConstantOp>())
+      if (reshapedConstant(op.getSource()))
         slices.push_back(op);
     });
     // One packed copy per (constant, block width), shared by its slices.
     DenseMap<std::pair<Operation *, int64_t>, Value> packed;
     llvm::SetVector<Operation *> sources;
     for (tensor::ExtractSliceOp slice : slices) {
-      auto cst = slice.getSource().getDefiningOp<arith::ConstantOp>();
-      auto type = dyn_cast<RankedTensorType>(cst.getType());
+      arith::ConstantOp cst = reshapedConstant(slice.getSource());
+      auto type = dyn_cast<RankedTensorType>(slice.getSource().getType());
       std::optional<int64_t> block = type ? filterBlock(slice, type)
                                           : std::nullopt;
       if (!block)
         continue;
       OpBuilder b(slice);
-      Value index = blockIndex(b, slice.getLoc(), slice.getMixedOffsets()[3],
-                               *block);
+      int64_t rank = type.getRank();
+      Value index = blockIndex(b, slice.getLoc(),
+                               slice.getMixedOffsets()[rank - 1], *block);
       if (!index)
         continue;
-      Value &pack = packed[{cst.getOperation(), *block}];
+      Value &pack = packed[{slice.getSource().getDefiningOp(), *block}];
       if (!pack)
-        pack = packConstant(cst, *block);
+        pack = packConstant(cst, type, *block);
       if (!pack) {
         if (index.use_empty())
           index.getDefiningOp()->erase();
         continue;
       }
-      int64_t kh = type.getDimSize(0), kw = type.getDimSize(1),
-              c = type.getDimSize(2);
-      SmallVector<OpFoldResult> offsets = {index, b.getIndexAttr(0),
-                                           b.getIndexAttr(0), b.getIndexAttr(0),
-                                           b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(kh),
-                                         b.getIndexAttr(kw), b.getIndexAttr(c),
-                                         b.getIndexAttr(*block)};
-      SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
+      // [f0 / b, 0, ..., 0] [1, d0, ..., b]: rank-reducing, so the tile
+      // sees the slice type it had.
+      SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0));
+      offsets[0] = index;
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)};
+      for (int64_t d = 0; d < rank - 1; ++d)
+        sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+      sizes.push_back(b.getIndexAttr(*block));
+      SmallVector<OpFoldResult> strides(rank + 1, b.getIndexAttr(1));
       auto packedSlice = tensor::ExtractSliceOp::create(
           b, slice.getLoc(), slice.getResultType(), pack, offsets, sizes,
           strides);
+      sources.insert(slice.getSource().getDefiningOp());
       slice.getResult().replaceAllUsesWith(packedSlice.getResult());
       slice.erase();
-      sources.insert(cst);
     }
-    for (Operation *cst : sources)
-      if (cst->use_empty())
-        cst->erase();
+    // The replaced constants, and the reshapes between them and the slices,
+    // once nothing reads them.
+    while (!sources.empty()) {
+      Operation *op = sources.pop_back_val();
+      if (!op->use_empty())
+        continue;
+      Operation *input =
+          op->getNumOperands() ? op->getOperand(0).getDefiningOp() : nullptr;
+      op->erase();
+      if (input)
+        sources.insert(input);
+    }
   }
 
-  /// A new constant [F / b][kh][kw][c][b] next to `cst` (blobs stay blobs),
-  /// or null when the values are not available.
-  static Value packConstant(arith::ConstantOp cst, int64_t block) {
-    auto type = cast<RankedTensorType>(cst.getType());
-    int64_t f = type.getDimSize(3), rows = type.getNumElements() / f;
-    auto packedType = RankedTensorType::get(
-        {f / block, type.getDimSize(0), type.getDimSize(1), type.getDimSize(2),
-         block},
-        type.getElementType());
+  /// A new constant [F / b][d0]...[b] next to `cst`, whose elements are
+  /// those of `type` (`cst` or a reshape of it; blobs stay blobs), or null
+  /// when the values are not available.
+  static Value packConstant(arith::ConstantOp cst, RankedTensorType type,
+                            int64_t block) {
+    int64_t rank = type.getRank();
+    int64_t f = type.getDimSize(rank - 1), rows = type.getNumElements() / f;
+    SmallVector<int64_t> shape = {f / block};
+    llvm::append_range(shape, type.getShape().drop_back());
+    shape.push_back(block);
+    auto packedType = RankedTensorType::get(shape, type.getElementType());
     Attribute value = cst.getValue(), newValue;
     if (auto dense = dyn_cast<DenseElementsAttr>(value);
         dense && dense.isSplat()) {
@@ -178,7 +212,7 @@ struct PackFilterTilesPass
       if (!in || (int64_t)in->size() != type.getNumElements())
         return {};
       std::vector<float> out(in->size());
-      // out[fo][r][fi] = in[r][fo * block + fi], r over (kh, kw, c).
+      // out[fo][r][fi] = in[r][fo * block + fi], r over the leading dims.
       for (int64_t fo = 0; fo < f / block; ++fo)
         for (int64_t r = 0; r < rows; ++r)
           std::copy_n(in->begin() + r * f + fo * block, block,

@@ -351,6 +351,15 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// A matmul (m, n, k) with at most 256 rows that all fit in half of L2
+/// (1 MiB), and at least two 16-wide column blocks: a dense layer applied to
+/// a batch, where the weight matrix dominates the traffic. (A weight
+/// gradient, thousands of rows by a batch-sized reduction, is not one.)
+bool isFewRowMatmul(ArrayRef<int64_t> ranges) {
+  return ranges[0] <= 256 && ranges[0] * ranges[2] * 4 <= (1 << 20) &&
+         ranges[1] >= 32;
+}
+
 /// A windowed convolution whose filter is large next to one image's output
 /// (ResNet's and VGG's 256- and 512-channel layers at 4x4 to 16x16): tiled
 /// like the others, each output row streams the whole filter (9.4 MB for a
@@ -478,6 +487,19 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // (b, m, n, k)
     s.forallSizes = {1, tileFor(ranges[1], 8)};
     s.forSizes = {0, 0, tileFor(ranges[2], 32, 16), tileFor(ranges[3], 32)};
+    return s;
+  }
+  if (isa<linalg::MatmulOp>(o) && isFewRowMatmul(ranges)) {
+    // (m, n, k) with few rows: a dense layer on a batch. Parallel over
+    // blocks of output columns, each reading its k x nb weight panel once
+    // (packed contiguously by netrewrite-pack-filter-tiles when it is a
+    // constant) and reusing it from L2 for every 8-row tile, while the
+    // whole input stays in L2 across blocks. Row blocks as the parallel
+    // dimension instead read the entire weight matrix once per row block
+    // (VGG16's 4096x4096 layer: 4 x 64 MB per batch of 32, at a 16 KB
+    // stride that maps a panel's rows onto the same cache sets).
+    s.forallSizes = {0, tileFor(ranges[1], 32, 16)};
+    s.forSizes = {tileFor(ranges[0], 8), 0, tileFor(ranges[2], 32)};
     return s;
   }
   if (isa<linalg::MatmulOp>(o)) {

@@ -76,3 +76,31 @@ func.func @not_blocks(%off: index) -> (tensor<3x3x2x2xf32>, tensor<1x3x2x2xf32>,
   %c = tensor.extract_slice %w[0, 0, 0, 0] [3, 3, 2, 4] [1, 1, 1, 1] : tensor<3x3x2x4xf32> to tensor<3x3x2x4xf32>
   return %a, %b, %c : tensor<3x3x2x2xf32>, tensor<1x3x2x2xf32>, tensor<3x3x2x4xf32>
 }
+
+// -----
+
+// A dense layer's weight (1x4x4 from TOSA's 3-D matmul, collapsed to k x n
+// = 4x4) read one panel of 2 columns per forall iteration: packed as
+// [n/2][k][2] = [[1, 2], [5, 6], [9, 10], [13, 14]], [[3, 4], ...], the
+// reshape and the original constant gone.
+// CHECK-LABEL: func.func @matmul_panels
+// CHECK: %[[P:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00], [5.000000e+00, 6.000000e+00], [9.000000e+00, 1.000000e+01], [1.300000e+01, 1.400000e+01]], {{\[\[}}3.000000e+00, 4.000000e+00], [7.000000e+00, 8.000000e+00], [1.100000e+01, 1.200000e+01], [1.500000e+01, 1.600000e+01]]]> : tensor<2x4x2xf32>
+// CHECK-NOT: tensor.collapse_shape
+// CHECK-NOT: tensor<1x4x4xf32>
+// CHECK: scf.forall (%[[I:.*]]) in (2)
+// CHECK: affine.apply
+// CHECK-NEXT: %[[Q:.*]] = affine.apply #{{.*}}(%[[I]])
+// CHECK-NEXT: tensor.extract_slice %[[P]][%[[Q]], 0, 0] [1, 4, 2] [1, 1, 1] : tensor<2x4x2xf32> to tensor<4x2xf32>
+#panel = affine_map<(d0) -> (d0 * 2)>
+func.func @matmul_panels(%out: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %w3 = arith.constant dense<[[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0], [13.0, 14.0, 15.0, 16.0]]]> : tensor<1x4x4xf32>
+  %w = tensor.collapse_shape %w3 [[0, 1], [2]] : tensor<1x4x4xf32> into tensor<4x4xf32>
+  %r = scf.forall (%i) in (2) shared_outs(%o = %out) -> (tensor<4x4xf32>) {
+    %off = affine.apply #panel(%i)
+    %s = tensor.extract_slice %w[0, %off] [4, 2] [1, 1] : tensor<4x4xf32> to tensor<4x2xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %s into %o[0, %off] [4, 2] [1, 1] : tensor<4x2xf32> into tensor<4x4xf32>
+    }
+  }
+  return %r : tensor<4x4xf32>
+}

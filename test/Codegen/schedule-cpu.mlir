@@ -29,6 +29,36 @@ func.func @dense(%a: tensor<1x16x256xf32>, %b: tensor<1x256x64xf32>, %init: tens
 
 // -----
 
+// A dense layer on a batch (input rows fit in L2): column panels of 32 in
+// parallel, each read once and used by every 8-row tile (the row loop is
+// outside the reduction loop), 8x32x32 register-tile reductions.
+// CHECK-LABEL: func.func @dense_panels
+// CHECK: scf.forall (%{{.*}}) in (64)
+// CHECK: tensor.extract_slice %{{.*}}[0, %{{.*}}] [4096, 32] [1, 1] : tensor<4096x2048xf32> to tensor<4096x32xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{(_[0-9]+)?}} step %c8
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c4096 step %c32
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [2] : vector<8x32x32xf32> to vector<8x32xf32>
+// CHECK-NOT: linalg.matmul
+func.func @dense_panels(%a: tensor<32x4096xf32>, %b: tensor<4096x2048xf32>, %init: tensor<32x2048xf32>) -> tensor<32x2048xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<32x4096xf32>, tensor<4096x2048xf32>) outs(%init : tensor<32x2048xf32>) -> tensor<32x2048xf32>
+  return %0 : tensor<32x2048xf32>
+}
+
+// -----
+
+// Many rows (a weight gradient: input features x batch times batch x
+// output features): row blocks in parallel.
+// CHECK-LABEL: func.func @dense_rows
+// CHECK: scf.forall (%{{.*}}) in (256)
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, 0] [8, 32] [1, 1] : tensor<2048x32xf32> to tensor<8x32xf32>
+// CHECK-NOT: linalg.matmul
+func.func @dense_rows(%a: tensor<2048x32xf32>, %b: tensor<32x512xf32>, %init: tensor<2048x512xf32>) -> tensor<2048x512xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<2048x32xf32>, tensor<32x512xf32>) outs(%init : tensor<2048x512xf32>) -> tensor<2048x512xf32>
+  return %0 : tensor<2048x512xf32>
+}
+
+// -----
+
 // An elementwise op: parallel over the leading dimensions, 8x64 vectors.
 // CHECK-LABEL: func.func @relu
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 128)

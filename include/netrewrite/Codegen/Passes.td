@@ -15,8 +15,10 @@ def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
       `linalg.pooling_nhwc_*`: an `scf.forall` over (batch, output row), an
       `scf.for` nest over output-column / channel tiles, decomposition to the
       1-D op (the kernel-row loop is tiled to 1) and vectorisation;
-    - `linalg.batch_matmul` / `linalg.matmul`: an `scf.forall` over row blocks,
-      register tiles of at most 8x32 and vectorisation to `vector.contract`;
+    - `linalg.batch_matmul` / `linalg.matmul`: an `scf.forall` over row blocks
+      (over column panels when the input rows fit in L2: a dense layer on a
+      batch), register tiles of at most 8x32 and vectorisation to
+      `vector.contract`;
     - every other all-parallel op (elementwise chains after fusion, fills,
       transposes, broadcasts): `scf.forall` over the leading dimensions and
       vectors of at most 8x64 on the trailing ones.
@@ -71,7 +73,9 @@ def PackFilterTiles : Pass<"netrewrite-pack-filter-tiles", "mlir::ModuleOp"> {
     `[f0 / b, 0, 0, 0, 0] [1, kh, kw, c, b]` of a new constant packed as
     `[F / b][kh][kw][c][b]` at compile time, so each tile's block is one
     contiguous range instead of `kh * kw * c` pieces at a stride of `F`
-    floats. Dense elements and `dense_resource` blobs (which stay blobs) are
+    floats. The same holds in two dimensions for a matmul's `k x n` weight
+    read one panel `[0, n0] [k, b]` per tile, packed as `[n / b][k][b]`.
+    Dense elements and `dense_resource` blobs (which stay blobs) are
     packed; anything else is left alone.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
@@ -120,6 +124,23 @@ def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp
     share.
   }];
   let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::arith::ArithDialect"];
+}
+
+def CollapseContractions : Pass<"netrewrite-collapse-contractions", "mlir::func::FuncOp"> {
+  let summary = "Bring dense layers to one (m, n, k) matmul form";
+  let description = [{
+    Rewrites every contraction on tensors into the form the CPU schedule and
+    weight packing are written for: a `linalg.batch_matmul` with a unit
+    batch is generalised, unit loop dimensions are dropped, reduction
+    dimensions that are consecutive and contiguous in every operand are
+    collapsed into one (a dense layer over a flattened NCHW activation
+    reduces over channels, rows and columns), and the result is specialised
+    to `linalg.matmul` where it is one. Batch-1 dense layers remain generic
+    matrix-vector products.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"
+  ];
 }
 
 def FoldWeightTransposes : Pass<"netrewrite-fold-weight-transposes", "mlir::ModuleOp"> {
