@@ -423,20 +423,11 @@ static FailureOr<SmallVector<Value>> emitBatchNormalization(LayerCall &call,
   LayerConfig cfg{call, call.config};
   ArrayRef<int64_t> shape = TosaBuilder::shapeOf(in[0]);
   int64_t rank = shape.size();
-  int64_t axis = -1;
-  const json &a = call.config.contains("axis") ? call.config["axis"] : json();
-  if (a.is_number_integer())
-    axis = a.get<int64_t>();
-  else if (a.is_array() && a.size() == 1 && a[0].is_number_integer())
-    axis = a[0].get<int64_t>();
-  else if (!a.is_null()) {
-    call.error() << "axis " << a.dump() << " is not supported";
+  FailureOr<int64_t> axis = cfg.axis(rank);
+  if (failed(axis))
     return failure();
-  }
-  if (axis < 0)
-    axis += rank;
-  if (rank < 2 || axis != rank - 1) {
-    call.error() << "normalises axis " << axis << " of a rank-" << rank
+  if (rank < 2 || *axis != rank - 1) {
+    call.error() << "normalises axis " << *axis << " of a rank-" << rank
                  << " input; only the last (channel) axis is supported";
     return failure();
   }
@@ -465,22 +456,6 @@ static FailureOr<SmallVector<Value>> emitBatchNormalization(LayerCall &call,
                           float(cfg.number("momentum", 0.99))));
 }
 
-/// The last-axis index of a layer's `axis` (int, [int] or null = -1), or -1
-/// when it names another axis.
-static int64_t lastAxisOrNone(const json &config, int64_t rank) {
-  const json &a = config.contains("axis") ? config["axis"] : json();
-  int64_t axis = -1;
-  if (a.is_number_integer())
-    axis = a.get<int64_t>();
-  else if (a.is_array() && a.size() == 1 && a[0].is_number_integer())
-    axis = a[0].get<int64_t>();
-  else if (!a.is_null())
-    return -1;
-  if (axis < 0)
-    axis += rank;
-  return axis == rank - 1 ? axis : -1;
-}
-
 /// Normalization (the preprocessing layer): (x - mean) / max(sqrt(var),
 /// 1e-7), or with `invert` mean + x * max(sqrt(var), 1e-7); mean and variance
 /// from the config or, once adapted, from the weights (mean, variance and a
@@ -490,11 +465,12 @@ static FailureOr<SmallVector<Value>> emitNormalization(LayerCall &call,
   TosaBuilder &tb = call.tb;
   ArrayRef<int64_t> shape = TosaBuilder::shapeOf(in[0]);
   int64_t rank = shape.size();
-  if (rank < 2 || lastAxisOrNone(call.config, rank) < 0) {
+  FailureOr<int64_t> axis = LayerConfig{call, call.config}.axis(rank);
+  if (failed(axis))
+    return failure();
+  if (rank < 2 || *axis != rank - 1) {
     call.error() << "only normalisation over the last axis is supported (axis "
-                 << (call.config.contains("axis") ? call.config["axis"].dump()
-                                                  : "-1")
-                 << ")";
+                 << *axis << " of a rank-" << rank << " input)";
     return failure();
   }
   int64_t c = shape.back();
@@ -585,23 +561,10 @@ static FailureOr<SmallVector<Value>> emitLeakyReLU(LayerCall &call,
 static FailureOr<SmallVector<Value>> emitSoftmax(LayerCall &call,
                                                  ArrayRef<Value> in) {
   int64_t rank = TosaBuilder::shapeOf(in[0]).size();
-  int64_t axis = -1;
-  const json &a = call.config.contains("axis") ? call.config["axis"] : json();
-  if (a.is_number_integer())
-    axis = a.get<int64_t>();
-  else if (a.is_array() && a.size() == 1 && a[0].is_number_integer())
-    axis = a[0].get<int64_t>();
-  else if (!a.is_null()) {
-    call.error() << "axis " << a.dump() << " is not supported";
+  FailureOr<int64_t> axis = LayerConfig{call, call.config}.axis(rank);
+  if (failed(axis))
     return failure();
-  }
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank) {
-    call.error() << "axis out of range for a rank-" << rank << " input";
-    return failure();
-  }
-  return one(call.tb.softmax(in[0], axis));
+  return one(call.tb.softmax(in[0], *axis));
 }
 
 static FailureOr<SmallVector<Value>> emitDropout(LayerCall &call,

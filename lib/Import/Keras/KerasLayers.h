@@ -101,6 +101,31 @@ struct LayerConfig {
                  << v.dump();
     return mlir::failure();
   }
+  /// The layer's `axis` as an index into a rank-`rank` input: an int or a
+  /// one-element list of one (Keras 3), absent or null meaning -1, negative
+  /// values counted from the end. Another form, or an axis outside the
+  /// input, is an error naming the layer.
+  mlir::FailureOr<int64_t> axis(int64_t rank) const {
+    int64_t a = -1;
+    if (has("axis")) {
+      const nlohmann::json &v = c["axis"];
+      if (v.is_number_integer()) {
+        a = v.get<int64_t>();
+      } else if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) {
+        a = v[0].get<int64_t>();
+      } else {
+        call.error() << "axis " << v.dump() << " is not supported";
+        return mlir::failure();
+      }
+    }
+    if (a < 0)
+      a += rank;
+    if (a < 0 || a >= rank) {
+      call.error() << "axis out of range for rank-" << rank << " inputs";
+      return mlir::failure();
+    }
+    return a;
+  }
   /// `data_format` must be channels_last (Keras's default).
   mlir::LogicalResult channelsLast() const {
     std::string f = string("data_format", "channels_last");

@@ -69,13 +69,10 @@ static FailureOr<SmallVector<Value>> emitAverage(LayerCall &call,
 static FailureOr<SmallVector<Value>> emitConcatenate(LayerCall &call,
                                                      ArrayRef<Value> in) {
   int64_t rank = TosaBuilder::shapeOf(in[0]).size();
-  int64_t axis = int64_t(LayerConfig{call, call.config}.number("axis", -1));
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank) {
-    call.error() << "axis out of range for rank-" << rank << " inputs";
+  FailureOr<int64_t> parsedAxis = LayerConfig{call, call.config}.axis(rank);
+  if (failed(parsedAxis))
     return failure();
-  }
+  int64_t axis = *parsedAxis;
   for (Value v : in) {
     ArrayRef<int64_t> a = TosaBuilder::shapeOf(in[0]), b = TosaBuilder::shapeOf(v);
     bool ok = a.size() == b.size();

@@ -743,10 +743,18 @@ def errors(out):
     json.dump(model, open(os.path.join(d, "model.json"), "w"), indent=1)
     for p in ("group1-shard1of2.bin", "group1-shard2of2.bin"):
         open(os.path.join(d, p), "wb").write(open(os.path.join(good, p), "rb").read())
-    # Values of the wrong kind: a zero stride, a class name that is a number.
+    # Values of the wrong kind: a zero stride, a class name that is a number,
+    # axes of a form or value no layer accepts (on the [1, 4] output).
+    def append(cls, config):
+        return lambda l: l.append({"name": "last", "class_name": cls,
+                                   "config": config})
     for tag, edit in (("zero_stride", lambda l: l[0]["config"].update(
                           strides=[0, 1])),
-                      ("bad_type", lambda l: l[1].update(class_name=5))):
+                      ("bad_type", lambda l: l[1].update(class_name=5)),
+                      ("axis_form", append("Softmax", {"axis": "x"})),
+                      ("axis_range", append("Softmax", {"axis": [5]})),
+                      ("axis_not_last", append("Normalization", {
+                          "axis": 0, "mean": 0.0, "variance": 1.0}))):
         model = json.loads(text)
         edit(model["modelTopology"]["model_config"]["config"]["layers"])
         d = os.path.join(out, tag)
