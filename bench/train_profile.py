@@ -2,6 +2,7 @@
 """Where a training executable's @train_step spends its time, op by op.
 
   train_profile.py DIR [--build build] [--threads 2] [--steps 6] [--top 25]
+                   [--reuse]
 
 DIR holds model.mlirbc and model.train as bench/train_bench.py --out writes
 them (model.train compiled from model.mlirbc with --optimizer=rmsprop -O3).
@@ -37,6 +38,8 @@ p.add_argument("--threads", type=int, default=2)
 p.add_argument("--batch", type=int, default=32)
 p.add_argument("--steps", type=int, default=6)
 p.add_argument("--top", type=int, default=25)
+p.add_argument("--reuse", action="store_true",
+               help="report DIR/perf.data of an earlier run instead of recording")
 a = p.parse_args()
 opt = os.path.join(a.build, "bin", "netrewrite-opt")
 mlirbc, exe = (os.path.join(a.dir, f) for f in ("model.mlirbc", "model.train"))
@@ -95,17 +98,22 @@ while i < len(lines) and not re.match(r"^  \}", lines[i]):
 # 2. The profile.
 data = os.path.join(a.dir, "perf.data")
 log = os.path.join(a.dir, "profile-log.csv")
-run(["perf", "record", "-q", "-F", "499", "-o", data, exe, "train", "--data=" + DATA,
+if not (a.reuse and os.path.exists(data)):
+  run(["perf", "record", "-q", "-F", "499", "-o", data, exe, "train", "--data=" + DATA,
      "--limit=%d" % (a.batch * a.steps), "--epochs=2", "--batch=%d" % a.batch,
      "--optimizer=rmsprop", "--lr=1e-4", "--seed=1", "--threads=%d" % a.threads,
      "--log=" + log, "--checkpoint=" + os.path.join(a.dir, "profile.ckpt")])
-rep = run(["perf", "report", "-i", data, "--no-children", "--sort", "symbol",
+rep = run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol",
            "--stdio", "-q"]).stdout
 samples = {}
 for l in rep.split("\n"):
-    m = re.match(r"\s*([\d.]+)%\s+\[.\]\s+(\S+)", l)
+    m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(\S+)", l)
     if m:
-        samples[m.group(2)] = samples.get(m.group(2), 0.0) + float(m.group(1))
+        # libomp and libc have no symbols here: group them by library.
+        dso, sym = m.group(2), m.group(4)
+        if dso != os.path.basename(os.path.realpath(exe)):
+            sym = "[%s] %s" % (dso, "kernel" if m.group(3) == "k" else "")
+        samples[sym] = samples.get(sym, 0.0) + float(m.group(1))
 
 
 def suffix(name):
@@ -137,12 +145,12 @@ for s, share in samples.items():
         rows.append((share, s, tag, layer, kind))
     elif s == "train_step":
         groups[("host code of @train_step", "", "")] += share
-    elif s.startswith(("__kmp", "_INTERNAL", "kmp_")) or "kmp" in s:
-        groups[("libomp", "", "")] += share
+    elif s.startswith("[libomp"):
+        groups[("libomp (threads waiting at barriers, fork/join)", "", "")] += share
     elif s.startswith("forward"):
         groups[("@forward (not in training)", "", "")] += share
     else:
-        groups[("other: runtime, kernel, libc", "", "")] += share
+        groups[("other: runtime (data, checkpoints), kernel (page faults), libc", "", "")] += share
 print("| part | layer op | loop kind | share |")
 print("|---|---|---|---|")
 for (tag, optype, kind), share in groups.most_common():
