@@ -137,8 +137,6 @@ void emitInitFusion(llvm::raw_ostream &os, const Schedule &s,
 /// `updateInPlace`), so the init, the op and the consumer all write the same
 /// output tile while it is in cache: one pass over the output, not three.
 void emitFused(llvm::raw_ostream &os, const Schedule &s) {
-  os << "    %ep = transform.structured.match attributes{" << kEpilogueAttr
-     << "} in %root : (!transform.any_op) -> !transform.any_op\n";
   if (s.fuseInitOperand)
     os << "    %init = transform.get_producer_of_operand %op["
        << *s.fuseInitOperand
@@ -160,14 +158,15 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
   emitInnerTiling(os, epilogue, "%e0", "e");
 }
 
+std::string scheduleHandleArgs(const Schedule &s);
+
 std::string scriptFor(const Schedule &s) {
   std::string body;
   llvm::raw_string_ostream os(body);
   os << "module attributes {transform.with_named_sequence} {\n"
      << "  transform.named_sequence @__transform_main(%root: !transform.any_op "
-        "{transform.readonly}) {\n"
-     << "    %op = transform.structured.match attributes{" << kTargetAttr
-     << "} in %root : (!transform.any_op) -> !transform.any_op\n";
+        "{transform.readonly}"
+     << scheduleHandleArgs(s) << ") {\n";
   if (s.epilogueForSizes) {
     emitFused(os, s);
   } else {
@@ -218,6 +217,90 @@ bool isSmall(linalg::LinalgOp op) {
 void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
   if (isSmall(op) && !s.forallSizes.empty())
     s.serial = true;
+}
+
+/// The op (`%op`) and its fused epilogue (`%ep`) come into the script as
+/// arguments bound to them (scheduleBindings) rather than found with
+/// transform.structured.match, which walks the whole function for every
+/// scheduled op.
+std::string scheduleHandleArgs(const Schedule &s) {
+  std::string args = ", %op: !transform.any_op {transform.consumed}";
+  if (s.epilogueForSizes)
+    args += ", %ep: !transform.any_op {transform.consumed}";
+  return args;
+}
+
+/// The payload of scheduleHandleArgs' arguments, after the root.
+RaggedArray<transform::MappedValue>
+scheduleBindings(func::FuncOp func, Operation *op, Operation *epilogue) {
+  RaggedArray<transform::MappedValue> bindings;
+  bindings.push_back(ArrayRef<transform::MappedValue>{func.getOperation()});
+  bindings.push_back(ArrayRef<transform::MappedValue>{op});
+  if (epilogue)
+    bindings.push_back(ArrayRef<transform::MappedValue>{epilogue});
+  return bindings;
+}
+
+/// The transform interpreter's options for one op's schedule. Its
+/// expensive checks (handle invalidation, re-verifying the payload after
+/// each transform) walk the whole function every time, and a function is
+/// scheduled one op at a time: quadratic in a training step's thousands of
+/// ops (MobileNetV2@128's @train_step spent most of its compile time here).
+/// The scripts are generated, fixed and tested, so the checks are off.
+transform::TransformOptions scheduleOptions() {
+  return transform::TransformOptions().enableExpensiveChecks(false);
+}
+
+/// Visits the ops of `region` and of the regions nested in them, except
+/// the insides of scf.forall loops (`forall` says whether to enter one)
+/// and of linalg ops (their bodies hold only scalar code).
+void visitOutsideLoops(Region &region,
+                       llvm::function_ref<bool(scf::ForallOp)> forall,
+                       llvm::function_ref<void(Operation *)> fn) {
+  for (Block &block : region)
+    for (Operation &o : llvm::make_early_inc_range(block)) {
+      if (auto loop = dyn_cast<scf::ForallOp>(o)) {
+        if (forall(loop))
+          loop->walk([&](Operation *inner) { fn(inner); });
+        continue;
+      }
+      fn(&o);
+      if (!isa<linalg::LinalgOp>(o))
+        for (Region &inner : o.getRegions())
+          visitOutsideLoops(inner, forall, fn);
+    }
+}
+
+/// Visits the linalg ops of `func` outside any scf.forall. Why not
+/// func.walk with a parent check: scheduled loops hold most of the
+/// function's ops, and this runs once per scheduled op.
+void walkOutsideLoops(func::FuncOp func,
+                      llvm::function_ref<void(linalg::LinalgOp)> fn) {
+  visitOutsideLoops(
+      func.getBody(), [](scf::ForallOp) { return false; },
+      [&](Operation *o) {
+        if (auto l = dyn_cast<linalg::LinalgOp>(o))
+          fn(l);
+      });
+}
+
+/// Drops the marks one op's schedule set (on the op, its init producer,
+/// its epilogue, and the tiled copies transforms made of them) from the
+/// function, skipping the loops that existed before (`before`): those were
+/// scheduled, and cleaned, earlier.
+void removeScheduleAttrs(func::FuncOp func,
+                         const llvm::SmallPtrSetImpl<Operation *> &before) {
+  MLIRContext *ctx = func.getContext();
+  StringAttr names[] = {StringAttr::get(ctx, kTargetAttr),
+                        StringAttr::get(ctx, kFusedInitAttr),
+                        StringAttr::get(ctx, kEpilogueAttr)};
+  visitOutsideLoops(
+      func.getBody(),
+      [&](scf::ForallOp loop) { return !before.contains(loop); },
+      [&](Operation *o) {
+        for (StringAttr name : names)
+          o->removeAttr(name);
+      });
 }
 
 /// Marks `forall` to run on the calling thread, through its location
@@ -740,7 +823,9 @@ struct ScheduleCPUPass
         return success();
       });
       applied = transform::applyTransformNamedSequence(
-          func, entry, *transformModule, transform::TransformOptions());
+          scheduleBindings(func, op, epilogue),
+          cast<transform::TransformOpInterface>(entry), *transformModule,
+          scheduleOptions());
     }
     // The fused init producer now runs per tile inside the forall; the
     // original still feeds the forall's shared output, which every tile
@@ -752,9 +837,7 @@ struct ScheduleCPUPass
     // through the forall's shared output is left behind without uses; so
     // may be its init producer (handled below).
     SmallVector<linalg::LinalgOp> dead, fusedInits;
-    func.walk([&](linalg::LinalgOp p) {
-      if (p->getParentOfType<scf::ForallOp>())
-        return;
+    walkOutsideLoops(func, [&](linalg::LinalgOp p) {
       if (p->hasAttr(kTargetAttr) && p->use_empty() &&
           p.hasPureTensorSemantics())
         dead.push_back(p);
@@ -783,11 +866,7 @@ struct ScheduleCPUPass
       for (auto forall : func.getBody().getOps<scf::ForallOp>())
         if (!foralls.contains(forall))
           markSerial(forall);
-    func.walk([&](Operation *o) {
-      o->removeAttr(kTargetAttr);
-      o->removeAttr(kFusedInitAttr);
-      o->removeAttr(kEpilogueAttr);
-    });
+    removeScheduleAttrs(func, foralls);
     return success();
   }
 };

@@ -4,7 +4,13 @@
 // backward pass lowers and schedules exactly like the forward one.
 // Convolutions follow the classic identities:
 //   input grad  = stride-dilated output grad, padded, convolved with the
-//                 spatially flipped kernel (OHWI -> IHWO);
+//                 spatially flipped kernel (OHWI -> IHWO); with a stride
+//                 above 1 that convolution would multiply zeros 3 times in
+//                 4 (stride 2), so it is split into its stride phases
+//                 instead: each phase of input rows/columns (ih mod s) is
+//                 a stride-1 convolution of the undilated output grad with
+//                 the taps of the flipped kernel that reach it, and the
+//                 phases interleave back (convInputGradPhases);
 //   weight grad = a conv2d whose batch is the input's channels and whose
 //                 kernel is the output grad (strides and dilations swap);
 // depthwise ones use depthwise_conv2d with batch and channels folded
@@ -27,6 +33,22 @@ using namespace netrewrite;
 using namespace netrewrite::training;
 
 namespace {
+
+/// The location of the ops of one part of a gradient: the forward op's own
+/// (its layer name) tagged with the part, so profiles and diagnostics can
+/// tell a layer's input-gradient convolution from its forward one.
+Location gradLoc(Location loc, StringRef part) {
+  return FusedLoc::get(loc.getContext(), {loc},
+                       StringAttr::get(loc.getContext(), part));
+}
+
+/// Whether a strided convolution's input gradient is built from its stride
+/// phases (convInputGradPhases) rather than over the zero-dilated output
+/// grad. Phases assume taps one pixel apart (no dilation).
+bool usePhases(ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation) {
+  return (stride[0] > 1 || stride[1] > 1) && dilation[0] == 1 &&
+         dilation[1] == 1;
+}
 
 bool isFloatTensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
@@ -66,7 +88,7 @@ public:
       if (!llvm::any_of(op->getOperands(),
                         [&](Value v) { return active.contains(v); }))
         continue;
-      setLoc(op->getLoc());
+      setLoc(gradLoc(op->getLoc(), "grad"));
       if (failed(backprop(op, grads.lookup(op->getResult(0)))))
         return op->emitError("cannot differentiate '")
                << op->getName() << "' (no gradient rule for this form)";
@@ -115,6 +137,15 @@ private:
   LogicalResult avgPool(tosa::AvgPool2dOp op, Value g);
   LogicalResult maxPool(tosa::MaxPool2dOp op, Value g);
   void biasGrad(Value bias, Value g);
+  /// Builds the flipped sub-kernel of the taps `rows` x `cols` (indices
+  /// into the kernel's spatial axes, in the order the convolution over the
+  /// output grad wants them), laid out as convInputGrad's kernel.
+  using SubKernelFn =
+      llvm::function_ref<Value(ArrayRef<int64_t>, ArrayRef<int64_t>)>;
+  Value convInputGradPhases(Value g, SubKernelFn subKernel,
+                            ArrayRef<int64_t> xShape, int64_t channels,
+                            int64_t kh, int64_t kw, ArrayRef<int64_t> pad,
+                            ArrayRef<int64_t> stride, bool depthwise);
   Value convInputGrad(Value g, Value flippedKernel, ArrayRef<int64_t> xShape,
                       int64_t kh, int64_t kw, ArrayRef<int64_t> pad,
                       ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
@@ -358,6 +389,89 @@ Value Differentiator::convInputGrad(Value g, Value flipped,
   return t.conv2d(gp, flipped, Value(), {0, 0, 0, 0}, {1, 1}, dilation);
 }
 
+namespace {
+/// One stride phase along one spatial axis of a convolution's input
+/// gradient: the input positions e, e + s, e + 2s, ... (`count` of them,
+/// `rows` after rounding up to the same count for every phase), reached by
+/// the kernel taps `taps` (flipped: the convolution over the output grad
+/// visits them in this order) from the output grad padded by `before` and
+/// `after` (negative: cropped).
+struct Phase {
+  SmallVector<int64_t> taps;
+  int64_t before = 0, after = 0;
+};
+
+/// The phases e = 0..s-1 of an axis of input size `x`, output size `o`,
+/// kernel `k`, stride `s`, padding `p` before, each computed for `rows`
+/// = ceil(x / s) positions (the last ones of a short phase fall outside
+/// the input and are cut off after interleaving).
+SmallVector<Phase> phasesOf(int64_t x, int64_t o, int64_t k, int64_t s,
+                            int64_t p) {
+  int64_t rows = (x + s - 1) / s;
+  SmallVector<Phase> phases(s);
+  for (int64_t e = 0; e < s; ++e) {
+    // Input position e + i*s sits at e + i*s + p in the padded input, where
+    // an output position oh reaches it through tap r + j*s, r = (e+p) mod s,
+    // from oh = q0 + i - j.
+    int64_t r = (e + p) % s, q0 = (e + p - r) / s;
+    Phase &ph = phases[e];
+    for (int64_t tap = r; tap < k; tap += s)
+      ph.taps.insert(ph.taps.begin(), tap);
+    int64_t j = ph.taps.size();
+    if (j == 0)
+      continue;
+    ph.before = j - 1 - q0;
+    ph.after = rows + j - 1 - o - ph.before;
+  }
+  return phases;
+}
+} // namespace
+
+/// The input gradient of a strided (depthwise) convolution as the sum of
+/// its stride phases: phase (eh, ew) holds the input positions
+/// (eh + i*sh, ew + j*sw), which only the kernel taps congruent to them
+/// reach, so it is a stride-1 convolution of the output grad (not
+/// dilated) with that flipped sub-kernel. The phases are interleaved back
+/// by stacking them on two new axes: [N,Hc,sh,Wc,sw,C] -> [N,Hc*sh,Wc*sw,C]
+/// then cut to [N,H,W,C]. A phase no tap reaches (1x1 kernel, stride 2) is
+/// zero.
+Value Differentiator::convInputGradPhases(Value g, SubKernelFn subKernel,
+                                          ArrayRef<int64_t> xs,
+                                          int64_t channels, int64_t kh,
+                                          int64_t kw, ArrayRef<int64_t> pad,
+                                          ArrayRef<int64_t> stride,
+                                          bool depthwise) {
+  auto gs = TosaBuilder::shapeOf(g);
+  int64_t n = xs[0], sh = stride[0], sw = stride[1];
+  int64_t hc = (xs[1] + sh - 1) / sh, wc = (xs[2] + sw - 1) / sw;
+  SmallVector<Phase> rowPhases = phasesOf(xs[1], gs[1], kh, sh, pad[0]);
+  SmallVector<Phase> colPhases = phasesOf(xs[2], gs[2], kw, sw, pad[2]);
+  SmallVector<Value> rows;
+  for (const Phase &ph : rowPhases) {
+    SmallVector<Value> cols;
+    for (const Phase &pw : colPhases) {
+      Value part;
+      if (ph.taps.empty() || pw.taps.empty()) {
+        part = t.splat(0.0f, {n, hc, 1, wc, 1, channels});
+      } else {
+        Value gp = t.padOrCrop(g, {0, ph.before, pw.before, 0},
+                               {0, ph.after, pw.after, 0});
+        Value k = subKernel(ph.taps, pw.taps);
+        part = depthwise ? t.depthwiseConv2d(gp, k, Value(), {0, 0, 0, 0},
+                                             {1, 1}, {1, 1})
+                         : t.conv2d(gp, k, Value(), {0, 0, 0, 0}, {1, 1},
+                                    {1, 1});
+        part = t.reshape(part, {n, hc, 1, wc, 1, channels});
+      }
+      cols.push_back(part);
+    }
+    rows.push_back(cols.size() == 1 ? cols[0] : t.concat(cols, 4));
+  }
+  Value all = rows.size() == 1 ? rows[0] : t.concat(rows, 2);
+  all = t.reshape(all, {n, hc * sh, wc * sw, channels});
+  return t.slice(all, {0, 0, 0, 0}, {n, xs[1], xs[2], channels});
+}
+
 /// x padded (or cropped at the bottom/right) to exactly the rows and
 /// columns that `oh` x `ow` windows of a `kh` x `kw` kernel touch.
 Value Differentiator::padForWindows(Value x, int64_t kh, int64_t kw,
@@ -377,11 +491,24 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
   auto xs = TosaBuilder::shapeOf(x), ws = TosaBuilder::shapeOf(w),
        gs = TosaBuilder::shapeOf(g);
   auto pad = op.getPad(), stride = op.getStride(), dilation = op.getDilation();
+  Location loc = op.getLoc();
   if (active.contains(x)) {
-    Value flipped = t.transpose(t.reverse(t.reverse(w, 1), 2), {3, 1, 2, 0});
-    accumulate(x, convInputGrad(g, flipped, xs, ws[1], ws[2], pad, stride,
-                                dilation, /*depthwise=*/false));
+    setLoc(gradLoc(loc, "grad-input"));
+    if (usePhases(stride, dilation)) {
+      auto subKernel = [&](ArrayRef<int64_t> rows, ArrayRef<int64_t> cols) {
+        return t.transpose(t.gather(t.gather(w, 1, rows), 2, cols),
+                           {3, 1, 2, 0});
+      };
+      accumulate(x, convInputGradPhases(g, subKernel, xs, xs[3], ws[1], ws[2],
+                                        pad, stride, /*depthwise=*/false));
+    } else {
+      Value flipped =
+          t.transpose(t.reverse(t.reverse(w, 1), 2), {3, 1, 2, 0});
+      accumulate(x, convInputGrad(g, flipped, xs, ws[1], ws[2], pad, stride,
+                                  dilation, /*depthwise=*/false));
+    }
   }
+  setLoc(gradLoc(loc, "grad-weight"));
   if (active.contains(w)) {
     Value xp = padForWindows(x, ws[1], ws[2], gs[1], gs[2], pad, stride,
                              dilation, 0.0);
@@ -391,6 +518,7 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
                  Value(), {0, 0, 0, 0}, dilation, stride);
     accumulate(w, t.transpose(r, {3, 1, 2, 0}));
   }
+  setLoc(gradLoc(loc, "grad-bias"));
   biasGrad(op.getBias(), g);
   return success();
 }
@@ -401,16 +529,30 @@ LogicalResult Differentiator::depthwise(tosa::DepthwiseConv2DOp op, Value g) {
        gs = TosaBuilder::shapeOf(g);
   int64_t kh = ws[0], kw = ws[1], c = ws[2], m = ws[3], n = xs[0];
   auto pad = op.getPad(), stride = op.getStride(), dilation = op.getDilation();
+  Location loc = op.getLoc();
   if (active.contains(x)) {
-    Value flipped =
-        t.reshape(t.reverse(t.reverse(w, 0), 1), {kh, kw, c * m, 1});
-    Value gx = convInputGrad(g, flipped, xs, kh, kw, pad, stride, dilation,
-                             /*depthwise=*/true);
+    setLoc(gradLoc(loc, "grad-input"));
+    Value gx;
+    if (usePhases(stride, dilation)) {
+      auto subKernel = [&](ArrayRef<int64_t> rows, ArrayRef<int64_t> cols) {
+        Value k = t.gather(t.gather(w, 0, rows), 1, cols);
+        return t.reshape(k, {int64_t(rows.size()), int64_t(cols.size()),
+                             c * m, 1});
+      };
+      gx = convInputGradPhases(g, subKernel, xs, c * m, kh, kw, pad, stride,
+                               /*depthwise=*/true);
+    } else {
+      Value flipped =
+          t.reshape(t.reverse(t.reverse(w, 0), 1), {kh, kw, c * m, 1});
+      gx = convInputGrad(g, flipped, xs, kh, kw, pad, stride, dilation,
+                         /*depthwise=*/true);
+    }
     if (m > 1)
       gx = t.reshape(t.reduceSum(t.reshape(gx, {n, xs[1], xs[2], c, m}), 4),
                      xs);
     accumulate(x, gx);
   }
+  setLoc(gradLoc(loc, "grad-weight"));
   if (active.contains(w)) {
     // Batch and channels fold into one channel axis, so the depthwise conv
     // pairs each channel only with its own output grads:
@@ -428,6 +570,7 @@ LogicalResult Differentiator::depthwise(tosa::DepthwiseConv2DOp op, Value g) {
     r = t.reduceSum(t.reshape(r, {kh, kw, n, c, m}), 2);
     accumulate(w, t.reshape(r, ws));
   }
+  setLoc(gradLoc(loc, "grad-bias"));
   biasGrad(op.getBias(), g);
   return success();
 }

@@ -32,10 +32,12 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -50,10 +52,15 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+
+#include <deque>
+#include <mutex>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -117,6 +124,20 @@ static cl::opt<bool> splitBodies(
              "the optimising code generator, in an object of their own "
              "(default on; off only to compare)"),
     cl::init(true), cl::Hidden, cl::cat(trainCategory));
+
+static cl::opt<unsigned> codegenThreads(
+    "codegen-threads",
+    cl::desc("Threads for LLVM code generation (the host code and the parts "
+             "of a training step's parallel bodies compile side by side; "
+             "default 0: one per core)"),
+    cl::init(0), cl::cat(compileCategory));
+
+static cl::opt<bool> timePhases(
+    "time-phases",
+    cl::desc("Print the wall time of each compile phase (each MLIR "
+             "pass, translation, LLVM optimisation, code generation, link) "
+             "to stderr"),
+    cl::init(false), cl::cat(compileCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "netrewrite-compile") << message << "\n";
@@ -265,6 +286,12 @@ int main(int argc, char **argv) {
   if (emit != "exe" && emit != "obj" && emit != "llvm" && emit != "mlir-llvm")
     return fail("--emit=" + emit + ": expected exe, obj, llvm or mlir-llvm");
 
+  // Where the compile time goes (a whole @train_step takes minutes).
+  DefaultTimingManager timing;
+  timing.setEnabled(timePhases);
+  timing.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope rootTiming = timing.getRootScope();
+
   DialectRegistry registry;
   netrewrite::registerAllDialects(registry);
   MLIRContext context(registry);
@@ -294,6 +321,8 @@ int main(int argc, char **argv) {
     PassManager trainPm(&context);
     if (failed(parsePassPipeline(pipeline, trainPm)))
       return fail("--optimizer=" + optimizer + " / --freeze: invalid options");
+    TimingScope trainTiming = rootTiming.nest("build @train_step");
+    trainPm.enableTiming(trainTiming);
     if (failed(trainPm.run(*module)))
       return fail(inputFile + ": building @train_step failed (see the "
                               "diagnostics above)");
@@ -310,6 +339,8 @@ int main(int argc, char **argv) {
   } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel))) {
     return fail("internal error: the CPU pipeline does not parse");
   }
+  TimingScope lowerTiming = rootTiming.nest("MLIR lowering");
+  pm.enableTiming(lowerTiming);
   if (failed(pm.run(*module)))
     return fail(inputFile + ": lowering failed (see the diagnostics above)");
   if (emit == "mlir-llvm") {
@@ -325,8 +356,11 @@ int main(int argc, char **argv) {
   registerLLVMDialectTranslation(context);
   registerOpenMPDialectTranslation(context);
   llvm::LLVMContext llvmContext;
+  lowerTiming.stop();
+  TimingScope translateTiming = rootTiming.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*module, llvmContext);
+  translateTiming.stop();
   if (!llvmModule)
     return fail(inputFile + ": translation to LLVM IR failed");
 
@@ -371,6 +405,7 @@ int main(int argc, char **argv) {
   int irOpt = llvmOpt >= 0 ? std::min<int>(llvmOpt, 3)
                            : (train ? 0 : (optLevel > 0 ? 3 : 2));
   if (irOpt > 0) {
+    TimingScope optTiming = rootTiming.nest("LLVM IR optimisation");
     auto optimize = makeOptimizingTransformer(irOpt, 0, machine.get());
     if (auto err = optimize(llvmModule.get()))
       return fail("LLVM optimisation failed: " +
@@ -387,63 +422,105 @@ int main(int argc, char **argv) {
   }
 
   // A training step's parallel bodies get the optimising code generator in
-  // an object of their own (KernelSplit.cpp says why); the host code keeps
-  // the fast one.
-  std::unique_ptr<llvm::Module> bodies;
-  std::unique_ptr<llvm::TargetMachine> bodiesMachine;
-  if (train && !cuda && optLevel > 0 && splitBodies &&
-      (bodies = netrewrite::splitParallelBodies(*llvmModule))) {
-    bodiesMachine.reset(llvmTarget->createTargetMachine(
-        llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
-        targetOptions, llvm::Reloc::PIC_, std::nullopt,
-        llvm::CodeGenOptLevel::Aggressive));
-    bodies->setTargetTriple(llvm::Triple(triple));
-    bodies->setDataLayout(bodiesMachine->createDataLayout());
+  // objects of their own (KernelSplit.cpp says why); the host code keeps
+  // the fast one. The bodies, in parts, and the host compile at the same
+  // time on all cores (--codegen-threads).
+  unsigned threads = llvm::hardware_concurrency(codegenThreads)
+                         .compute_thread_count();
+  SmallVector<SmallString<0>> bodyParts;
+  if (train && !cuda && optLevel > 0 && splitBodies) {
+    TimingScope splitTiming = rootTiming.nest("split parallel bodies");
+    if (auto bodies = netrewrite::splitParallelBodies(*llvmModule)) {
+      bodies->setTargetTriple(llvm::Triple(triple));
+      bodies->setDataLayout(machine->createDataLayout());
+      bodyParts =
+          netrewrite::splitForParallelCodegen(std::move(bodies), threads);
+    }
   }
 
-  // The object files: the output itself (--emit=obj, after a relocatable
-  // link when there are two) or temporaries.
+  // Runs on the pool's threads: reports by returning the message.
   auto emitObject = [&](llvm::Module &m, llvm::TargetMachine &tm,
-                        StringRef path) -> bool {
+                        StringRef path) -> std::string {
     std::error_code ec;
     llvm::ToolOutputFile obj(path, ec, llvm::sys::fs::OF_None);
-    if (ec) {
-      fail(path + ": " + ec.message());
-      return false;
-    }
+    if (ec)
+      return (path + ": " + ec.message()).str();
     llvm::legacy::PassManager codegen;
     if (tm.addPassesToEmitFile(codegen, obj.os(), nullptr,
-                               llvm::CodeGenFileType::ObjectFile)) {
-      fail("the LLVM target cannot emit object files");
-      return false;
-    }
+                               llvm::CodeGenFileType::ObjectFile))
+      return "the LLVM target cannot emit object files";
     codegen.run(m);
     obj.keep();
-    return true;
+    return "";
   };
-  SmallString<128> objPath, bodiesObjPath;
-  if (emit == "obj" && !bodies) {
+  // The object files: the output itself (--emit=obj, after a relocatable
+  // link when there are several) or temporaries.
+  bool several = !bodyParts.empty();
+  SmallString<128> objPath;
+  SmallVector<SmallString<128>> partPaths(bodyParts.size());
+  std::deque<llvm::FileRemover> removers;
+  if (emit == "obj" && !several) {
     objPath = outputFile;
   } else if (auto ec = llvm::sys::fs::createTemporaryFile("netrewrite", "o",
                                                           objPath)) {
     return fail("cannot create a temporary object file: " + ec.message());
   }
-  llvm::FileRemover removeObj(objPath, emit != "obj" || bodies);
-  if (bodies)
-    if (auto ec = llvm::sys::fs::createTemporaryFile("netrewrite-par", "o",
-                                                     bodiesObjPath))
+  removers.emplace_back(objPath, emit != "obj" || several);
+  for (SmallString<128> &path : partPaths) {
+    if (auto ec =
+            llvm::sys::fs::createTemporaryFile("netrewrite-par", "o", path))
       return fail("cannot create a temporary object file: " + ec.message());
-  llvm::FileRemover removeBodiesObj(bodiesObjPath, bodies != nullptr);
-  if (!emitObject(*llvmModule, *machine, objPath))
-    return 1;
-  if (bodies && !emitObject(*bodies, *bodiesMachine, bodiesObjPath))
-    return 1;
+    removers.emplace_back(path);
+  }
+  std::mutex errorMutex;
+  std::string firstError;
+  auto record = [&](std::string message) {
+    std::lock_guard<std::mutex> lock(errorMutex);
+    if (!message.empty() && firstError.empty())
+      firstError = std::move(message);
+  };
+  {
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
+    pool.async([&] {
+      TimingScope hostTiming = rootTiming.nest("code generation (host)");
+      record(emitObject(*llvmModule, *machine, objPath));
+    });
+    for (size_t i = 0; i < bodyParts.size(); ++i)
+      pool.async([&, i] {
+        TimingScope partTiming =
+            rootTiming.nest("code generation (parallel bodies, per part)");
+        llvm::LLVMContext partContext;
+        auto part = llvm::parseBitcodeFile(
+            llvm::MemoryBufferRef(StringRef(bodyParts[i].data(),
+                                            bodyParts[i].size()),
+                                  "parallel-bodies"),
+            partContext);
+        if (!part) {
+          record("reading back the parallel bodies: " +
+                 llvm::toString(part.takeError()));
+          return;
+        }
+        std::unique_ptr<llvm::TargetMachine> partMachine(
+            llvmTarget->createTargetMachine(
+                llvm::Triple(triple), llvm::sys::getHostCPUName(), features,
+                targetOptions, llvm::Reloc::PIC_, std::nullopt,
+                llvm::CodeGenOptLevel::Aggressive));
+        record(emitObject(**part, *partMachine, partPaths[i]));
+      });
+    pool.wait();
+  }
+  if (!firstError.empty())
+    return fail(firstError);
   if (emit == "obj") {
-    if (!bodies)
+    if (!several)
       return 0;
     std::string tmpObj = outputFile + ".tmp-link";
-    if (!runProgram({NETREWRITE_CLANGXX, "-fuse-ld=lld", "-r", "-nostdlib",
-                     objPath, bodiesObjPath, "-o", tmpObj})) {
+    SmallVector<StringRef> relink = {NETREWRITE_CLANGXX, "-fuse-ld=lld", "-r",
+                                     "-nostdlib", objPath};
+    for (SmallString<128> &path : partPaths)
+      relink.push_back(path);
+    relink.append({"-o", tmpObj});
+    if (!runProgram(relink)) {
       llvm::sys::fs::remove(tmpObj);
       return 1;
     }
@@ -473,8 +550,8 @@ int main(int argc, char **argv) {
                                  "-lpthread",
                                  "-o",
                                  tmpExe};
-  if (bodies)
-    link.insert(link.begin() + 3, bodiesObjPath);
+  for (SmallString<128> &path : partPaths)
+    link.insert(link.begin() + 3, path);
 #ifdef NETREWRITE_CUDA_RUNTIME_LIB
   if (cuda) {
     // mgpu* and the runtime's device hooks; libcuda itself is dlopen'd.
@@ -482,6 +559,7 @@ int main(int argc, char **argv) {
     link.push_back("-ldl");
   }
 #endif
+  TimingScope linkTiming = rootTiming.nest("link");
   if (!runProgram(link)) {
     llvm::sys::fs::remove(tmpExe);
     return 1;
