@@ -33,6 +33,10 @@ def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Fuse the element-wise consumer of a convolution, pooling or "
            "matmul into its loops (computed on the output tile in cache)">,
+    Option<"initInRegisters", "init-in-registers", "bool", "true",
+           "Fuse a convolution's or pooling's init (zero fill, bias "
+           "broadcast) into its register-tile loops, so the accumulators "
+           "start from it in registers (netrewrite-lower-vectors-cpu)">,
   ];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
