@@ -190,6 +190,35 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
         "(!transform.any_op, !transform.any_op)\n";
   if (s.fuseInitOperand)
     emitInitFusion(os, s, "%forall1", "%forall2");
+  if (s.initInRegisters) {
+    // The register tile holds the init, the reduction and the epilogue:
+    // the epilogue is tiled by the op's register tile and the op and its
+    // init are fused into those loops through the outputs, so the
+    // accumulators go from the bias through the reduction and the
+    // activation to one store (netrewrite-lower-vectors-cpu forwards the
+    // stores in between).
+    SmallVector<int64_t> par(s.forSizes.begin(),
+                             s.forSizes.begin() + s.parallelForDims);
+    SmallVector<int64_t> red(s.forSizes);
+    std::fill(red.begin(), red.begin() + s.parallelForDims, 0);
+    unsigned parLoops = llvm::count_if(par, [](int64_t v) { return v != 0; });
+    os << "    %ept, %pl:" << parLoops
+       << " = transform.structured.fuse %e0 tile_sizes " << sizesText(par)
+       << " : (!transform.any_op) -> " << anyOps(parLoops + 1) << "\n"
+       << "    %fi = transform.structured.match attributes{" << kFusedInitAttr
+       << "} in %pl#" << parLoops - 1
+       << " : (!transform.any_op) -> !transform.any_op\n"
+       << "    transform.structured.vectorize %fi : !transform.any_op\n"
+       << "    %cv = transform.structured.match attributes{" << kTargetAttr
+       << "} in %pl#" << parLoops - 1
+       << " : (!transform.any_op) -> !transform.any_op\n";
+    Schedule inner(s);
+    inner.initInRegisters = false;
+    inner.forSizes = red;
+    emitInnerTiling(os, inner, "%cv", "");
+    os << "    transform.structured.vectorize %ept : !transform.any_op\n";
+    return;
+  }
   emitInnerTiling(os, s, "%a0", "");
   Schedule epilogue;
   epilogue.forSizes = *s.epilogueForSizes;
