@@ -42,8 +42,8 @@ func.func @accumulator(%x: memref<8x32xf32>, %out: memref<2x4x32xf32>, %b: vecto
 // CHECK-NOT: iter_args
 // CHECK: vector.load
 // CHECK: vector.store
-// CHECK: scf.yield
-// CHECK-NEXT: }
+// CHECK-NEXT: %{{.*}} = vector.extract
+// CHECK: }
 // CHECK-NEXT: return
 func.func @aliased(%out: memref<2x4x32xf32>, %b: vector<1x4x32xf32>) {
   %c0 = arith.constant 0 : index
