@@ -70,7 +70,7 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " netrewrite-approximate-erf, canonicalize),"
     " netrewrite-fold-weight-transposes,"
     " func.func(netrewrite-depthwise-to-hwc, linalg-fuse-elementwise-ops,"
-    " linalg-fold-unit-extent-dims), canonicalize, cse,"
+    " netrewrite-fold-unit-dims-keep-batch), canonicalize, cse,"
     " func.func(netrewrite-schedule-cpu), netrewrite-pack-filter-tiles,"
     " canonicalize, cse,"
     " func.func(netrewrite-pad-in-place), eliminate-empty-tensors,"

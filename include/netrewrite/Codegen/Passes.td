@@ -95,6 +95,20 @@ def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def FoldUnitDimsKeepBatch : Pass<"netrewrite-fold-unit-dims-keep-batch", "mlir::func::FuncOp"> {
+  let summary = "linalg-fold-unit-extent-dims without dropping the batch dimension";
+  let description = [{
+    Drops unit dimensions of `linalg.generic` ops and `tensor.pad` like
+    upstream `linalg-fold-unit-extent-dims`, except dimension 0 of ops with
+    four or more dimensions (the batch of NHWC values): at batch 1 the
+    convolutions' bias broadcasts and element-wise consumers then keep the
+    convolution's iteration space and are fused into its loops by
+    `netrewrite-schedule-cpu`.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def PadInPlace : Pass<"netrewrite-pad-in-place", "mlir::func::FuncOp"> {
   let summary = "Let the producer of a padded value write into the padded buffer";
   let description = [{

@@ -1,5 +1,5 @@
-"""inverted_residual.py OUTDIR: a MobileNetV2 inverted residual block as TOSA
-(model.mlir) on a 2x32x32x24 input, an input (x.npy) and the expected output
+"""inverted_residual.py OUTDIR [BATCH]: a MobileNetV2 inverted residual block
+as TOSA (model.mlir) on a BATCHx32x32x24 input (BATCH 2 by default), an input (x.npy) and the expected output
 computed independently with PyTorch (expected.npy, NHWC):
 
   conv 1x1 24->144 + bias -> ReLU6 -> depthwise 3x3 pad 1 + bias -> ReLU6
@@ -18,7 +18,8 @@ import torch
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 r = np.random.default_rng(7)
-N, H, C, E = 2, 32, 24, 144
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+H, C, E = 32, 24, 144
 x = r.uniform(-1, 1, (N, H, H, C)).astype(np.float32)
 w1 = (r.standard_normal((E, 1, 1, C)) * 0.2).astype(np.float32)  # OHWI
 b1 = r.standard_normal(E).astype(np.float32) * 0.5
