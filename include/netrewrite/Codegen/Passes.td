@@ -52,7 +52,11 @@ def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
   let description = [{
     Runs after bufferization on the vectorised code `netrewrite-schedule-cpu`
     produced: hoists loop-invariant transfers of accumulators out of the
-    reduction loops, lowers `vector.contract` to outer products (FMAs on
+    reduction loops (also through subviews, where upstream hoisting gives
+    up), forwards a whole-tile store to the read of the same tile right
+    after it (an accumulator starts from its init, an epilogue from the
+    accumulator) and drops stores the next whole-tile store overwrites,
+    lowers `vector.contract` to outer products (FMAs on
     broadcast operands), and lowers transfers, transposes, broadcasts and
     multi-reductions to 1-D vector operations LLVM maps to SIMD registers.
     Static `memref.copy` ops become `linalg.copy` (loops LLVM vectorises)
