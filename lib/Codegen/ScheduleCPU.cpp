@@ -90,6 +90,14 @@ struct Schedule {
   std::optional<SmallVector<int64_t>> epilogueForSizes;
   /// Run the forall on the calling thread (see serializeIfSmall).
   bool serial = false;
+  /// With `fuseInitOperand`: fuse the init producer into the register-tile
+  /// loops (the for-loops over the leading `parallelForDims` dimensions)
+  /// instead of filling the whole forall tile first, so each accumulator
+  /// tile is initialised right before its reduction and
+  /// `netrewrite-lower-vectors-cpu` can start the accumulators from the
+  /// init value in registers (see `emitInnerTiling`).
+  bool initInRegisters = false;
+  unsigned parallelForDims = 4;
 };
 
 /// Tiles the op held by handle `cur` with the schedule's for-loop sizes,
@@ -97,6 +105,30 @@ struct Schedule {
 void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
                      std::string cur, llvm::StringRef name) {
   unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
+  if (s.initInRegisters) {
+    // Register tiles first, with the init producer (reached through the
+    // tile loops' iter_args) fused into them; then the reduction loops
+    // inside. The init of one accumulator tile is then a vector write just
+    // before the loop that reads it back.
+    SmallVector<int64_t> par(s.forSizes), red(s.forSizes);
+    for (unsigned d = 0; d < par.size(); ++d)
+      (d < s.parallelForDims ? red : par)[d] = 0;
+    unsigned parLoops = llvm::count_if(par, [](int64_t v) { return v != 0; });
+    os << "    %" << name << "p, %" << name << "pl:" << parLoops
+       << " = transform.structured.fuse " << cur << " tile_sizes "
+       << sizesText(par) << " : (!transform.any_op) -> "
+       << anyOps(parLoops + 1) << "\n"
+       << "    %" << name << "fi = transform.structured.match attributes{"
+       << kFusedInitAttr << "} in %" << name << "pl#" << parLoops - 1
+       << " : (!transform.any_op) -> !transform.any_op\n"
+       << "    transform.structured.vectorize %" << name
+       << "fi : !transform.any_op\n";
+    cur = ("%" + name + "p").str();
+    Schedule inner(s);
+    inner.initInRegisters = false;
+    inner.forSizes = red;
+    return emitInnerTiling(os, inner, cur, name);
+  }
   if (loops) {
     os << "    %" << name << "t, %" << name << "loops:" << loops
        << " = transform.structured.tile_using_for " << cur << " tile_sizes "
@@ -123,8 +155,12 @@ void emitInitFusion(llvm::raw_ostream &os, const Schedule &s,
   os << "    %fused, " << newLoop
      << " = transform.structured.fuse_into_containing_op %init into " << loop
      << " : (!transform.any_op, !transform.any_op) -> (!transform.any_op, "
-        "!transform.any_op)\n"
-     << "    %f1, %fl:" << (s.fusedChannelTile ? 2 : 1)
+        "!transform.any_op)\n";
+  // With the init in the register-tile loops, emitInnerTiling fuses it
+  // further; nothing else to do here.
+  if (s.initInRegisters)
+    return;
+  os << "    %f1, %fl:" << (s.fusedChannelTile ? 2 : 1)
      << " = transform.structured.tile_using_for %fused tile_sizes [0, 0, "
      << s.fusedTile << ", " << s.fusedChannelTile << "] : (!transform.any_op)"
      << " -> " << anyOps(s.fusedChannelTile ? 3 : 2) << "\n"
@@ -152,6 +188,35 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
         "(!transform.any_op, !transform.any_op)\n";
   if (s.fuseInitOperand)
     emitInitFusion(os, s, "%forall1", "%forall2");
+  if (s.initInRegisters) {
+    // The register tile holds the init, the reduction and the epilogue:
+    // the epilogue is tiled by the op's register tile and the op and its
+    // init are fused into those loops through the outputs, so the
+    // accumulators go from the bias through the reduction and the
+    // activation to one store (netrewrite-lower-vectors-cpu forwards the
+    // stores in between).
+    SmallVector<int64_t> par(s.forSizes.begin(),
+                             s.forSizes.begin() + s.parallelForDims);
+    SmallVector<int64_t> red(s.forSizes);
+    std::fill(red.begin(), red.begin() + s.parallelForDims, 0);
+    unsigned parLoops = llvm::count_if(par, [](int64_t v) { return v != 0; });
+    os << "    %ept, %pl:" << parLoops
+       << " = transform.structured.fuse %e0 tile_sizes " << sizesText(par)
+       << " : (!transform.any_op) -> " << anyOps(parLoops + 1) << "\n"
+       << "    %fi = transform.structured.match attributes{" << kFusedInitAttr
+       << "} in %pl#" << parLoops - 1
+       << " : (!transform.any_op) -> !transform.any_op\n"
+       << "    transform.structured.vectorize %fi : !transform.any_op\n"
+       << "    %cv = transform.structured.match attributes{" << kTargetAttr
+       << "} in %pl#" << parLoops - 1
+       << " : (!transform.any_op) -> !transform.any_op\n";
+    Schedule inner(s);
+    inner.initInRegisters = false;
+    inner.forSizes = red;
+    emitInnerTiling(os, inner, "%cv", "");
+    os << "    transform.structured.vectorize %ept : !transform.any_op\n";
+    return;
+  }
   emitInnerTiling(os, s, "%a0", "");
   Schedule epilogue;
   epilogue.forSizes = *s.epilogueForSizes;
@@ -541,6 +606,7 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
                   kw, tileFor(ranges[6], window ? 64 : 32)};
     s.decompose = true;
     s.fuseInitOperand = 2;
+    s.initInRegisters = s.forSizes[2] || s.forSizes[3];
     s.fusedTile = tileFor(ranges[2], 8);
     s.fusedChannelTile = vectorTile(ranges[3], 64);
     if (s.fusedChannelTile == ranges[3])
@@ -560,6 +626,7 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
                   0};
     s.decompose = true;
     s.fuseInitOperand = 2;
+    s.initInRegisters = s.forSizes[2] || s.forSizes[3];
     s.fusedTile = tileFor(ranges[2], 8);
     s.fusedChannelTile = vectorTile(ranges[3], 64);
     if (s.fusedChannelTile == ranges[3])
@@ -791,6 +858,9 @@ struct ScheduleCPUPass
     if (schedule->fuseInitOperand &&
         !prepareInitFusion(op, *schedule->fuseInitOperand))
       schedule->fuseInitOperand.reset();
+    if (!schedule->fuseInitOperand || schedule->forallSizes.empty() ||
+        !initInRegisters)
+      schedule->initInRegisters = false;
     std::string script = scriptFor(*schedule);
     if (printSchedules)
       llvm::errs() << "// schedule for " << op->getName() << " at "

@@ -129,13 +129,19 @@ func.func @reduce(%x: tensor<4x64xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 // The bias broadcast that initialises a convolution is fused into the
-// convolution's forall (written per tile, right before it is accumulated
-// into) and the forall's shared output becomes the empty tensor.
+// convolution's register-tile loops (column, channel): each 4x64 tile is
+// written with the bias right before the reduction loops (kernel row,
+// kernel column) accumulate into it, and the forall's shared output becomes
+// the empty tensor.
 // CHECK-LABEL: func.func @conv_bias
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<2x16x16x64xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: scf.forall ({{.*}}) in (2, 16) shared_outs(%{{.*}} = %[[E]])
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
+// CHECK: scf.for
+// CHECK: %[[B:.*]] = vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: %[[T:.*]] = vector.transfer_write %[[B]]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[T]])
+// CHECK: scf.for
 // CHECK: vector.contract
 #bias = affine_map<(d0, d1, d2, d3) -> (d3)>
 #out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -212,16 +218,20 @@ func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64x
 // -----
 
 // A convolution with its element-wise consumer (bias, residual add, ReLU):
-// the consumer is tiled into the forall and updates the convolution's
-// output tile in place; the bias broadcast and the convolution are fused
-// into the same forall. One loop nest, no separate pass over the output.
+// the consumer is tiled into the forall and then by the convolution's
+// register tile (4 columns x 64 channels), and the convolution and its
+// bias broadcast are fused into those loops through the outputs: per
+// register tile the bias, the reduction loops and the epilogue, on one
+// 4x64 tile (kept in registers after bufferization).
 // CHECK-LABEL: func.func @conv_epilogue
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16) shared_outs(%[[OUT:.*]] = %{{.*}})
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: scf.for
 // CHECK: vector.contract
 // CHECK-SAME: into vector<1x4x64xf32>
-// CHECK: arith.addf {{.*}} : vector<1x1x8x64xf32>
-// CHECK: arith.maximumf {{.*}} : vector<1x1x8x64xf32>
+// CHECK: arith.addf {{.*}} : vector<1x1x4x64xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x4x64xf32>
 // CHECK: scf.forall.in_parallel
 // CHECK-NOT: linalg.
 // CHECK: return
@@ -260,11 +270,11 @@ func.func @conv1x1_96(%x: tensor<2x16x16x16xf32>, %w: tensor<1x1x16x96xf32>, %in
 
 // -----
 
-// The bias broadcast fused into a 128-channel convolution's forall is
-// written in 8x64 pieces, not as one 8x128-lane vector per row tile.
+// The bias broadcast fused into a 128-channel convolution's register
+// tiles is written in 4x64 pieces, not as one 128-lane vector per tile.
 // CHECK-LABEL: func.func @conv_bias_128
 // CHECK: scf.forall
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x8x64xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
 // CHECK: vector.contract
 #bias128 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id128 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>

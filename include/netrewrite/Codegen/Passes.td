@@ -35,6 +35,10 @@ def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Fuse the element-wise consumer of a convolution, pooling or "
            "matmul into its loops (computed on the output tile in cache)">,
+    Option<"initInRegisters", "init-in-registers", "bool", "true",
+           "Fuse a convolution's or pooling's init (zero fill, bias "
+           "broadcast) into its register-tile loops, so the accumulators "
+           "start from it in registers (netrewrite-lower-vectors-cpu)">,
   ];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
@@ -50,7 +54,11 @@ def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
   let description = [{
     Runs after bufferization on the vectorised code `netrewrite-schedule-cpu`
     produced: hoists loop-invariant transfers of accumulators out of the
-    reduction loops, lowers `vector.contract` to outer products (FMAs on
+    reduction loops (also through subviews, where upstream hoisting gives
+    up), forwards a whole-tile store to the read of the same tile right
+    after it (an accumulator starts from its init, an epilogue from the
+    accumulator) and drops stores the next whole-tile store overwrites,
+    lowers `vector.contract` to outer products (FMAs on
     broadcast operands), and lowers transfers, transposes, broadcasts and
     multi-reductions to 1-D vector operations LLVM maps to SIMD registers.
     Static `memref.copy` ops become `linalg.copy` (loops LLVM vectorises)
@@ -93,6 +101,20 @@ def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
     remove the unit dimension from the surrounding ops.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def FoldUnitDimsKeepBatch : Pass<"netrewrite-fold-unit-dims-keep-batch", "mlir::func::FuncOp"> {
+  let summary = "linalg-fold-unit-extent-dims without dropping the batch dimension";
+  let description = [{
+    Drops unit dimensions of `linalg.generic` ops and `tensor.pad` like
+    upstream `linalg-fold-unit-extent-dims`, except dimension 0 of ops with
+    four or more dimensions (the batch of NHWC values): at batch 1 the
+    convolutions' bias broadcasts and element-wise consumers then keep the
+    convolution's iteration space and are fused into its loops by
+    `netrewrite-schedule-cpu`.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 def PadInPlace : Pass<"netrewrite-pad-in-place", "mlir::func::FuncOp"> {

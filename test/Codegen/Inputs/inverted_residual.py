@@ -1,0 +1,78 @@
+"""inverted_residual.py OUTDIR [BATCH]: a MobileNetV2 inverted residual block
+as TOSA (model.mlir) on a BATCHx32x32x24 input (BATCH 2 by default), an input (x.npy) and the expected output
+computed independently with PyTorch (expected.npy, NHWC):
+
+  conv 1x1 24->144 + bias -> ReLU6 -> depthwise 3x3 pad 1 + bias -> ReLU6
+  -> conv 1x1 144->24 + bias -> + x
+
+Every layer's accumulators start from its bias in registers and its
+epilogue (ReLU6, residual add) runs on the register tile; the projection
+reduces over 144 channels in several chunks, so its accumulators are
+carried through the reduction loop."""
+import os
+import sys
+
+import numpy as np
+import torch
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+r = np.random.default_rng(7)
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+H, C, E = 32, 24, 144
+x = r.uniform(-1, 1, (N, H, H, C)).astype(np.float32)
+w1 = (r.standard_normal((E, 1, 1, C)) * 0.2).astype(np.float32)  # OHWI
+b1 = r.standard_normal(E).astype(np.float32) * 0.5
+wd = (r.standard_normal((3, 3, E, 1)) * 0.5).astype(np.float32)  # HWCM
+bd = r.standard_normal(E).astype(np.float32) * 0.5
+w2 = (r.standard_normal((C, 1, 1, E)) * 0.1).astype(np.float32)
+b2 = r.standard_normal(C).astype(np.float32) * 0.1
+
+
+def t(*s):
+    return "tensor<%sxf32>" % "x".join(map(str, s))
+
+
+def blob(a):
+    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
+
+
+X, Y = t(N, H, H, C), t(N, H, H, E)
+open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {X}) -> {X} {{
+  %z = "tosa.const"() {{values = dense<0.0> : tensor<1xf32>}} : () -> tensor<1xf32>
+  %w1 = "tosa.const"() {{values = dense_resource<w1> : {t(E, 1, 1, C)}}} : () -> {t(E, 1, 1, C)}
+  %b1 = "tosa.const"() {{values = dense_resource<b1> : {t(E)}}} : () -> {t(E)}
+  %wd = "tosa.const"() {{values = dense_resource<wd> : {t(3, 3, E, 1)}}} : () -> {t(3, 3, E, 1)}
+  %bd = "tosa.const"() {{values = dense_resource<bd> : {t(E)}}} : () -> {t(E)}
+  %w2 = "tosa.const"() {{values = dense_resource<w2> : {t(C, 1, 1, E)}}} : () -> {t(C, 1, 1, E)}
+  %b2 = "tosa.const"() {{values = dense_resource<b2> : {t(C)}}} : () -> {t(C)}
+  %e = tosa.conv2d %x, %w1, %b1, %z, %z {{acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}} : ({X}, {t(E, 1, 1, C)}, {t(E)}, tensor<1xf32>, tensor<1xf32>) -> {Y}
+  %e6 = tosa.clamp %e {{min_val = 0.0 : f32, max_val = 6.0 : f32}} : ({Y}) -> {Y}
+  %d = tosa.depthwise_conv2d %e6, %wd, %bd, %z, %z {{acc_type = f32, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}} : ({Y}, {t(3, 3, E, 1)}, {t(E)}, tensor<1xf32>, tensor<1xf32>) -> {Y}
+  %d6 = tosa.clamp %d {{min_val = 0.0 : f32, max_val = 6.0 : f32}} : ({Y}) -> {Y}
+  %p = tosa.conv2d %d6, %w2, %b2, %z, %z {{acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}} : ({Y}, {t(C, 1, 1, E)}, {t(C)}, tensor<1xf32>, tensor<1xf32>) -> {X}
+  %y = tosa.add %p, %x : ({X}, {X}) -> {X}
+  return %y : {X}
+}}
+{{-#
+  dialect_resources: {{
+    builtin: {{
+      w1: "{blob(w1)}", b1: "{blob(b1)}", wd: "{blob(wd)}", bd: "{blob(bd)}",
+      w2: "{blob(w2)}", b2: "{blob(b2)}"
+    }}
+  }}
+#-}}
+""")
+np.save(os.path.join(out, "x.npy"), x)
+F = torch.nn.functional
+xt = torch.from_numpy(x).permute(0, 3, 1, 2)
+
+
+def w(a):
+    return torch.from_numpy(a).permute(0, 3, 1, 2)
+
+
+h = torch.clamp(F.conv2d(xt, w(w1), torch.from_numpy(b1)), 0, 6)
+h = torch.clamp(F.conv2d(h, torch.from_numpy(wd).permute(2, 3, 0, 1), torch.from_numpy(bd), padding=1, groups=E), 0, 6)
+y = F.conv2d(h, w(w2), torch.from_numpy(b2)) + xt
+np.save(os.path.join(out, "expected.npy"), y.permute(0, 2, 3, 1).contiguous().numpy())

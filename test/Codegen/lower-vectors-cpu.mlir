@@ -1,0 +1,64 @@
+// RUN: netrewrite-opt %s --split-input-file --netrewrite-lower-vectors-cpu | FileCheck %s
+
+// An accumulator tile read and written back on every step of a reduction
+// loop, through a subview (as every tile of a scheduled convolution is):
+// the pair leaves the loop (the vector is carried by the loop), the init
+// written just before is forwarded to the first read, and that init store
+// is dead (the store after the loop overwrites the tile). One store per
+// output row of the tile, after the loop.
+// CHECK-LABEL: func.func @accumulator
+// CHECK-NOT: vector.store
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x32xf32>)
+// CHECK-NOT: vector.store
+// CHECK: scf.yield
+// CHECK-COUNT-4: vector.store
+// CHECK-NOT: vector.store
+// CHECK: return
+func.func @accumulator(%x: memref<8x32xf32>, %out: memref<2x4x32xf32>, %b: vector<1x4x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %cst = arith.constant 0.0 : f32
+  %tile = memref.subview %out[0, 0, 0] [1, 4, 32] [1, 1, 1] : memref<2x4x32xf32> to memref<1x4x32xf32, strided<[128, 32, 1]>>
+  vector.transfer_write %b, %tile[%c0, %c0, %c0] {in_bounds = [true, true, true]} : vector<1x4x32xf32>, memref<1x4x32xf32, strided<[128, 32, 1]>>
+  %acc = memref.subview %tile[0, 0, 0] [1, 4, 32] [1, 1, 1] : memref<1x4x32xf32, strided<[128, 32, 1]>> to memref<4x32xf32, strided<[32, 1]>>
+  scf.for %i = %c0 to %c8 step %c1 {
+    %a = vector.transfer_read %acc[%c0, %c0], %cst {in_bounds = [true, true]} : memref<4x32xf32, strided<[32, 1]>>, vector<4x32xf32>
+    %v = vector.transfer_read %x[%i, %c0], %cst {in_bounds = [true]} : memref<8x32xf32>, vector<32xf32>
+    %vb = vector.broadcast %v : vector<32xf32> to vector<4x32xf32>
+    %s = arith.addf %a, %vb : vector<4x32xf32>
+    vector.transfer_write %s, %acc[%c0, %c0] {in_bounds = [true, true]} : vector<4x32xf32>, memref<4x32xf32, strided<[32, 1]>>
+  }
+  return
+}
+
+// -----
+
+// The loop also reads another part of the output buffer: the accumulator
+// stays in memory (loaded and stored on every step), and so does its init.
+// CHECK-LABEL: func.func @aliased
+// CHECK: vector.store
+// CHECK: scf.for
+// CHECK-NOT: iter_args
+// CHECK: vector.load
+// CHECK: vector.store
+// CHECK-NEXT: %{{.*}} = vector.extract
+// CHECK: }
+// CHECK-NEXT: return
+func.func @aliased(%out: memref<2x4x32xf32>, %b: vector<1x4x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %cst = arith.constant 0.0 : f32
+  %tile = memref.subview %out[0, 0, 0] [1, 4, 32] [1, 1, 1] : memref<2x4x32xf32> to memref<1x4x32xf32, strided<[128, 32, 1]>>
+  vector.transfer_write %b, %tile[%c0, %c0, %c0] {in_bounds = [true, true, true]} : vector<1x4x32xf32>, memref<1x4x32xf32, strided<[128, 32, 1]>>
+  %acc = memref.subview %tile[0, 0, 0] [1, 4, 32] [1, 1, 1] : memref<1x4x32xf32, strided<[128, 32, 1]>> to memref<4x32xf32, strided<[32, 1]>>
+  scf.for %i = %c0 to %c8 step %c1 {
+    %a = vector.transfer_read %acc[%c0, %c0], %cst {in_bounds = [true, true]} : memref<4x32xf32, strided<[32, 1]>>, vector<4x32xf32>
+    %v = vector.transfer_read %out[%c1, %i, %c0], %cst {in_bounds = [true]} : memref<2x4x32xf32>, vector<32xf32>
+    %vb = vector.broadcast %v : vector<32xf32> to vector<4x32xf32>
+    %s = arith.addf %a, %vb : vector<4x32xf32>
+    vector.transfer_write %s, %acc[%c0, %c0] {in_bounds = [true, true]} : vector<4x32xf32>, memref<4x32xf32, strided<[32, 1]>>
+  }
+  return
+}
