@@ -7,8 +7,9 @@
 // convolution's loops (the schedule fuses ops over the same iteration
 // space). Each then ran as a separate pass over the activation, and below
 // the thread threshold on one thread. Keeping dimension 0 of 4-D and
-// higher ops (NHWC values) keeps them fusable; other unit dimensions (the
-// depthwise channel multiplier, unit rows of a dense layer) still go.
+// higher element-wise ops (NHWC values) keeps them fusable; other unit
+// dimensions (the depthwise channel multiplier, unit rows of a dense
+// layer) and all unit dimensions of reductions still go.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,8 +40,12 @@ struct FoldUnitDimsKeepBatchPass
     RewritePatternSet patterns(ctx);
     linalg::ControlDropUnitDims options;
     options.controlFn = [](Operation *op) -> SmallVector<unsigned> {
+      // Reductions (batch-norm statistics, gradients) keep upstream's
+      // behaviour: only element-wise ops are fused into convolutions.
       if (auto generic = dyn_cast<linalg::GenericOp>(op))
-        return candidates(generic.getNumLoops());
+        return generic.getNumReductionLoops()
+                   ? llvm::to_vector(llvm::seq<unsigned>(0, generic.getNumLoops()))
+                   : candidates(generic.getNumLoops());
       if (auto pad = dyn_cast<tensor::PadOp>(op))
         return candidates(pad.getSourceType().getRank());
       return {};
