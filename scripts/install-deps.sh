@@ -19,6 +19,7 @@ DEBIAN_PACKAGES=(
   libprotobuf-dev
   libstb-dev
   libzip-dev
+  linux-perf
   lld-22
   llvm-22-dev
   llvm-22-tools

@@ -509,7 +509,22 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
     }
   }
   setLoc(gradLoc(loc, "grad-weight"));
-  if (active.contains(w)) {
+  bool pointwise = ws[1] == 1 && ws[2] == 1 && stride[0] == 1 &&
+                   stride[1] == 1 && llvm::all_of(pad, [](int64_t p) {
+                     return p == 0;
+                   });
+  if (active.contains(w) && pointwise) {
+    // A 1x1 convolution is a matmul over the N*H*W positions:
+    // dW[o,c] = sum_m g[m,o] x[m,c]. As a matmul only the smaller of g and
+    // x needs a transpose (the convolution form transposed both into
+    // [C,H,W,N] / [O,H,W,N]: MobileNetV2's largest copies).
+    int64_t m = xs[0] * xs[1] * xs[2], c = xs[3], o = ws[0];
+    Value xf = t.reshape(x, {1, m, c}), gf = t.reshape(g, {1, m, o});
+    Value dw = o <= c ? t.matmul(t.transpose(gf, {0, 2, 1}), xf)
+                      : t.transpose(t.matmul(t.transpose(xf, {0, 2, 1}), gf),
+                                    {0, 2, 1});
+    accumulate(w, t.reshape(dw, ws));
+  } else if (active.contains(w)) {
     Value xp = padForWindows(x, ws[1], ws[2], gs[1], gs[2], pad, stride,
                              dilation, 0.0);
     // [C,Hp,Wp,N] * [O,OH,OW,N] -> [C,KH,KW,O]; stride and dilation swap.
