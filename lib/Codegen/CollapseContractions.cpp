@@ -45,24 +45,23 @@ std::optional<ReassociationIndices> reductionGroup(linalg::GenericOp op) {
   return group;
 }
 
-/// Rewrites one contraction into the canonical form; returns the op that
-/// replaced it (or `op` itself when nothing applied).
-Operation *canonicalize(RewriterBase &rewriter, linalg::LinalgOp op) {
+/// Rewrites one contraction into the canonical form, where it applies.
+void canonicalize(RewriterBase &rewriter, linalg::LinalgOp op) {
   rewriter.setInsertionPoint(op);
   // Unit-batch matmuls: generalised here so that the unit dimension can be
   // dropped like any generic's.
-  if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+  if (isa<linalg::BatchMatmulOp>(op.getOperation())) {
     if (op.getStaticLoopRanges()[0] != 1)
-      return op;
+      return;
     FailureOr<linalg::GenericOp> generic =
         linalg::generalizeNamedOp(rewriter, op);
     if (failed(generic))
-      return op;
+      return;
     op = *generic;
   }
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic)
-    return op;
+    return;
   if (llvm::is_contained(generic.getStaticLoopRanges(), 1)) {
     linalg::ControlDropUnitDims options;
     FailureOr<linalg::DropUnitDimsResult> dropped =
@@ -83,11 +82,9 @@ Operation *canonicalize(RewriterBase &rewriter, linalg::LinalgOp op) {
     }
   }
   rewriter.setInsertionPoint(generic);
-  FailureOr<linalg::LinalgOp> named =
-      linalg::specializeGenericOp(rewriter, generic);
-  if (succeeded(named))
-    return *named;
-  return generic;
+  // A failure leaves the generic as it is (a matrix-vector product, or a
+  // contraction no named op describes).
+  (void)linalg::specializeGenericOp(rewriter, generic);
 }
 
 struct CollapseContractionsPass
