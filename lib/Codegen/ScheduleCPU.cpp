@@ -100,34 +100,59 @@ struct Schedule {
   unsigned parallelForDims = 4;
 };
 
+/// The register-tile sizes of an `initInRegisters` schedule: its leading
+/// `parallelForDims` for-loop sizes.
+SmallVector<int64_t> registerTileSizes(const Schedule &s) {
+  return SmallVector<int64_t>(s.forSizes.begin(),
+                              s.forSizes.begin() + s.parallelForDims);
+}
+
+/// What is left to tile inside the register tiles: the same schedule with
+/// the register-tile sizes zeroed and the init already placed.
+Schedule reductionTiling(const Schedule &s) {
+  Schedule inner(s);
+  inner.initInRegisters = false;
+  std::fill(inner.forSizes.begin(),
+            inner.forSizes.begin() + s.parallelForDims, 0);
+  return inner;
+}
+
+/// Tiles the op held by handle `cur` into register tiles of sizes `par`
+/// with `transform.structured.fuse`, which pulls the init producer (reached
+/// through the loops' iter_args) into them, and vectorises that init.
+/// Handles: %`result` (the tiled op), %`loops` (the loops), %`init`.
+/// Returns the number of loops.
+unsigned emitRegisterTileFusion(llvm::raw_ostream &os, llvm::StringRef cur,
+                                ArrayRef<int64_t> par, llvm::StringRef result,
+                                llvm::StringRef loops, llvm::StringRef init) {
+  unsigned n = llvm::count_if(par, [](int64_t v) { return v != 0; });
+  os << "    %" << result << ", %" << loops << ":" << n
+     << " = transform.structured.fuse " << cur << " tile_sizes "
+     << sizesText(par) << " : (!transform.any_op) -> " << anyOps(n + 1)
+     << "\n"
+     << "    %" << init << " = transform.structured.match attributes{"
+     << kFusedInitAttr << "} in %" << loops << "#" << n - 1
+     << " : (!transform.any_op) -> !transform.any_op\n"
+     << "    transform.structured.vectorize %" << init
+     << " : !transform.any_op\n";
+  return n;
+}
+
 /// Tiles the op held by handle `cur` with the schedule's for-loop sizes,
 /// then decomposes and vectorises it; `name` prefixes the new handles.
 void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
                      std::string cur, llvm::StringRef name) {
   unsigned loops = llvm::count_if(s.forSizes, [](int64_t v) { return v != 0; });
   if (s.initInRegisters) {
-    // Register tiles first, with the init producer (reached through the
-    // tile loops' iter_args) fused into them; then the reduction loops
-    // inside. The init of one accumulator tile is then a vector write just
-    // before the loop that reads it back.
-    SmallVector<int64_t> par(s.forSizes), red(s.forSizes);
-    for (unsigned d = 0; d < par.size(); ++d)
-      (d < s.parallelForDims ? red : par)[d] = 0;
-    unsigned parLoops = llvm::count_if(par, [](int64_t v) { return v != 0; });
-    os << "    %" << name << "p, %" << name << "pl:" << parLoops
-       << " = transform.structured.fuse " << cur << " tile_sizes "
-       << sizesText(par) << " : (!transform.any_op) -> "
-       << anyOps(parLoops + 1) << "\n"
-       << "    %" << name << "fi = transform.structured.match attributes{"
-       << kFusedInitAttr << "} in %" << name << "pl#" << parLoops - 1
-       << " : (!transform.any_op) -> !transform.any_op\n"
-       << "    transform.structured.vectorize %" << name
-       << "fi : !transform.any_op\n";
-    cur = ("%" + name + "p").str();
-    Schedule inner(s);
-    inner.initInRegisters = false;
-    inner.forSizes = red;
-    return emitInnerTiling(os, inner, cur, name);
+    // Register tiles first, with the init fused into them; then the
+    // reduction loops inside. The init of one accumulator tile is then a
+    // vector write just before the loop that reads it back.
+    SmallVector<int64_t> par = registerTileSizes(s);
+    par.resize(s.forSizes.size(), 0);
+    emitRegisterTileFusion(os, cur, par, (name + "p").str(),
+                           (name + "pl").str(), (name + "fi").str());
+    return emitInnerTiling(os, reductionTiling(s), ("%" + name + "p").str(),
+                           name);
   }
   if (loops) {
     os << "    %" << name << "t, %" << name << "loops:" << loops
@@ -195,25 +220,12 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
     // accumulators go from the bias through the reduction and the
     // activation to one store (netrewrite-lower-vectors-cpu forwards the
     // stores in between).
-    SmallVector<int64_t> par(s.forSizes.begin(),
-                             s.forSizes.begin() + s.parallelForDims);
-    SmallVector<int64_t> red(s.forSizes);
-    std::fill(red.begin(), red.begin() + s.parallelForDims, 0);
-    unsigned parLoops = llvm::count_if(par, [](int64_t v) { return v != 0; });
-    os << "    %ept, %pl:" << parLoops
-       << " = transform.structured.fuse %e0 tile_sizes " << sizesText(par)
-       << " : (!transform.any_op) -> " << anyOps(parLoops + 1) << "\n"
-       << "    %fi = transform.structured.match attributes{" << kFusedInitAttr
-       << "} in %pl#" << parLoops - 1
-       << " : (!transform.any_op) -> !transform.any_op\n"
-       << "    transform.structured.vectorize %fi : !transform.any_op\n"
-       << "    %cv = transform.structured.match attributes{" << kTargetAttr
+    unsigned parLoops = emitRegisterTileFusion(os, "%e0", registerTileSizes(s),
+                                               "ept", "pl", "fi");
+    os << "    %cv = transform.structured.match attributes{" << kTargetAttr
        << "} in %pl#" << parLoops - 1
        << " : (!transform.any_op) -> !transform.any_op\n";
-    Schedule inner(s);
-    inner.initInRegisters = false;
-    inner.forSizes = red;
-    emitInnerTiling(os, inner, "%cv", "");
+    emitInnerTiling(os, reductionTiling(s), "%cv", "");
     os << "    transform.structured.vectorize %ept : !transform.any_op\n";
     return;
   }
@@ -552,6 +564,21 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges, bool unitStride) {
   return s;
 }
 
+/// The init (bias broadcast or zero fill, operand 2) of a convolution or
+/// pooling (n, oh, ow, c/f, ...) scheduled with it: in the register tiles
+/// when the for-loops tile columns or channels, otherwise over the forall
+/// tile in pieces of 8 columns x at most 64 channels, so that a
+/// 1280-channel bias row is not one 1280-lane vector.
+void fuseWindowedInit(Schedule &s, ArrayRef<int64_t> ranges) {
+  s.decompose = true;
+  s.fuseInitOperand = 2;
+  s.initInRegisters = s.forSizes[2] || s.forSizes[3];
+  s.fusedTile = tileFor(ranges[2], 8);
+  s.fusedChannelTile = vectorTile(ranges[3], 64);
+  if (s.fusedChannelTile == ranges[3])
+    s.fusedChannelTile = 0;
+}
+
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
 /// static loop ranges.
 std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
@@ -604,13 +631,7 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     int64_t kw = window && ranges[6] < 16 ? 0 : 1;
     s.forSizes = {0, 0, ow, vectorTile(ranges[3], f), 1,
                   kw, tileFor(ranges[6], window ? 64 : 32)};
-    s.decompose = true;
-    s.fuseInitOperand = 2;
-    s.initInRegisters = s.forSizes[2] || s.forSizes[3];
-    s.fusedTile = tileFor(ranges[2], 8);
-    s.fusedChannelTile = vectorTile(ranges[3], 64);
-    if (s.fusedChannelTile == ranges[3])
-      s.fusedChannelTile = 0;
+    fuseWindowedInit(s, ranges);
     return s;
   }
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
@@ -624,13 +645,7 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // stride 2: 44.7 ms with 48, 19.3 ms with 32; single thread).
     s.forSizes = {0, 0, tileFor(ranges[2], 8), vectorTile(ranges[3], 32), 1,
                   0};
-    s.decompose = true;
-    s.fuseInitOperand = 2;
-    s.initInRegisters = s.forSizes[2] || s.forSizes[3];
-    s.fusedTile = tileFor(ranges[2], 8);
-    s.fusedChannelTile = vectorTile(ranges[3], 64);
-    if (s.fusedChannelTile == ranges[3])
-      s.fusedChannelTile = 0;
+    fuseWindowedInit(s, ranges);
     return s;
   }
   if (isa<linalg::BatchMatmulOp>(o)) {
