@@ -260,6 +260,21 @@ static bool runProgram(ArrayRef<StringRef> argv) {
   return true;
 }
 
+/// Runs `argv`, which writes `tmp`, then renames `tmp` to `output`: a
+/// failed step leaves no output (and no temporary). 0 on success.
+static int runToOutput(ArrayRef<StringRef> argv, const std::string &tmp,
+                       const std::string &output) {
+  if (!runProgram(argv)) {
+    llvm::sys::fs::remove(tmp);
+    return 1;
+  }
+  if (auto ec = llvm::sys::fs::rename(tmp, output)) {
+    llvm::sys::fs::remove(tmp);
+    return fail(output + ": " + ec.message());
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   netrewrite::registerAllPasses();
@@ -520,15 +535,7 @@ int main(int argc, char **argv) {
     for (SmallString<128> &path : partPaths)
       relink.push_back(path);
     relink.append({"-o", tmpObj});
-    if (!runProgram(relink)) {
-      llvm::sys::fs::remove(tmpObj);
-      return 1;
-    }
-    if (auto ec = llvm::sys::fs::rename(tmpObj, outputFile)) {
-      llvm::sys::fs::remove(tmpObj);
-      return fail(outputFile + ": " + ec.message());
-    }
-    return 0;
+    return runToOutput(relink, tmpObj, outputFile);
   }
 
   // Link into a temporary and rename, so a failed link leaves no output.
@@ -560,13 +567,5 @@ int main(int argc, char **argv) {
   }
 #endif
   TimingScope linkTiming = rootTiming.nest("link");
-  if (!runProgram(link)) {
-    llvm::sys::fs::remove(tmpExe);
-    return 1;
-  }
-  if (auto ec = llvm::sys::fs::rename(tmpExe, outputFile)) {
-    llvm::sys::fs::remove(tmpExe);
-    return fail(outputFile + ": " + ec.message());
-  }
-  return 0;
+  return runToOutput(link, tmpExe, outputFile);
 }
