@@ -532,38 +532,6 @@ bool isDeepConv(ArrayRef<int64_t> ranges) {
          filter >= (1 << 17) && ranges[1] * ranges[2] <= 16 * 16;
 }
 
-/// The deep convolution's schedule: threads split the output channels in
-/// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
-/// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
-/// core's L2 for the whole batch. (In HWCF a block of a 512-channel filter
-/// is 128-256-byte pieces at a 2 KiB stride, which map to a sixteenth of
-/// L2's sets and do not stay.)
-///
-/// With stride 1, within a block the reduction chunks (kernel row, kernel
-/// column, 64 input channels: an 8-16 KB piece of filter that stays in L1)
-/// are the outer loops and the output pixels the inner ones, so every
-/// filter piece serves every pixel of an image before the next is loaded;
-/// the accumulators are loaded and stored once per chunk (64 multiply-adds
-/// each). Strided convolutions vectorise one output column at a time, and
-/// that order measured slower for them than keeping the reduction innermost
-/// (accumulators in registers for the whole reduction, the packed block
-/// read from L2 per register tile).
-Schedule scheduleDeepConv(ArrayRef<int64_t> ranges, bool unitStride) {
-  Schedule s;
-  int64_t ow = tileFor(ranges[2], 4);
-  int64_t f = 64;
-  if (ow < 3) {
-    ow = tileFor(ranges[2], 8);
-    f = 32;
-  }
-  s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
-  s.forSizes = {1, 1, ow, 0, 1, 1, tileFor(ranges[6], 64)};
-  if (unitStride)
-    s.forInterchange = {0, 4, 5, 6, 1, 2, 3};
-  s.decompose = true;
-  return s;
-}
-
 /// The init (bias broadcast or zero fill, operand 2) of a convolution or
 /// pooling (n, oh, ow, c/f, ...) scheduled with it: in the register tiles
 /// when the for-loops tile columns or channels, otherwise over the forall
@@ -577,6 +545,47 @@ void fuseWindowedInit(Schedule &s, ArrayRef<int64_t> ranges) {
   s.fusedChannelTile = vectorTile(ranges[3], 64);
   if (s.fusedChannelTile == ranges[3])
     s.fusedChannelTile = 0;
+}
+
+/// The input channels one step of a windowed convolution's reduction loop
+/// covers. The vectorised 1-D convolution unrolls the chunk completely, and
+/// its loads (the chunk's filter rows and input columns) all come first in
+/// the LLVM IR: with 64-channel chunks (1,024 multiply-adds for a 4x64
+/// register tile) LLVM's scheduler kept too many of them in flight and
+/// spilled 116-147 vectors per chunk to the stack, whose reloads made the
+/// speed depend on where the stack and the filter's pages landed (the same
+/// executable at two paths: 63 vs 45 ms). With 16 there are no spills and
+/// the accumulators, kept in registers across the reduction loops
+/// (netrewrite-lower-vectors-cpu), cost nothing per chunk: 3x3 128->128 at
+/// 28x28, batch 32, 1 thread, CPU time 43 -> 32 ms (docs/benchmarks.md,
+/// "Reduction chunks of 16 channels").
+constexpr int64_t kWindowedReductionChunk = 16;
+
+/// The deep convolution's schedule: threads split the output channels in
+/// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
+/// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
+/// core's L2 for the whole batch. (In HWCF a block of a 512-channel filter
+/// is 128-256-byte pieces at a 2 KiB stride, which map to a sixteenth of
+/// L2's sets and do not stay.) Within a block the reduction is innermost,
+/// as in the row schedule: the accumulators stay in registers from the
+/// fused init to the epilogue, and the packed filter streams from L2 in
+/// order. (Session 3 put the reduction chunks outside the pixel loops so a
+/// chunk stayed in L1; with 16-channel chunks LLVM then hoisted the
+/// chunk's 32 filter vectors out of the pixel loops and spilled them, and
+/// 512->512 at 7x7 ran at 35 ms against 29 ms with the reduction inside.)
+Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
+  Schedule s;
+  int64_t ow = tileFor(ranges[2], 4);
+  int64_t f = 64;
+  if (ow < 3) {
+    ow = tileFor(ranges[2], 8);
+    f = 32;
+  }
+  s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
+  s.forSizes = {1, 1, ow, 0, 1, 1,
+                tileFor(ranges[6], kWindowedReductionChunk)};
+  fuseWindowedInit(s, ranges);
+  return s;
 }
 
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
@@ -602,11 +611,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.decompose = true;
     return s;
   }
-  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(o);
-      conv && isDeepConv(ranges))
-    return scheduleDeepConv(
-        ranges, llvm::all_of(conv.getStrides().getValues<int64_t>(),
-                             [](int64_t st) { return st == 1; }));
+  if (isa<linalg::Conv2DNhwcHwcfOp>(o) && isDeepConv(ranges))
+    return scheduleDeepConv(ranges);
   if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
     // (n, oh, ow, f, kh, kw, c)
     s.forallSizes = {1, 1};
@@ -615,8 +621,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // Kernel rows and columns are tiled to 1: unrolling the kernel width
     // into the vectorised 1-D convolution re-reads and re-slices the input
     // vectors and measured 35% slower. The reduction over input channels
-    // goes in chunks of 64 for windowed kernels and 32 for 1x1 ones (measured
-    // best on this machine: docs/codegen.md).
+    // goes in chunks of kWindowedReductionChunk for windowed kernels and 32
+    // for 1x1 ones (measured best on this machine: docs/codegen.md).
     int64_t ow = tileFor(ranges[2], 4);
     int64_t f = 64;
     if (ow < 3) {
@@ -629,8 +635,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // inside the 1-D convolution so the accumulators stay in registers for
     // kw * c of them (ResNet18's 7x7/2 stem: see docs/benchmarks.md).
     int64_t kw = window && ranges[6] < 16 ? 0 : 1;
-    s.forSizes = {0, 0, ow, vectorTile(ranges[3], f), 1,
-                  kw, tileFor(ranges[6], window ? 64 : 32)};
+    s.forSizes = {0, 0, ow, vectorTile(ranges[3], f), 1, kw,
+                  tileFor(ranges[6], window ? kWindowedReductionChunk : 32)};
     fuseWindowedInit(s, ranges);
     return s;
   }

@@ -2,20 +2,21 @@
 
 // A deep convolution (3x3 512->512 at 7x7, ResNet18's last stage): threads
 // split the output channels in blocks of 32 (one register tile wide); inside
-// a block the loops run over images, kernel rows, kernel columns and
-// 64-channel input chunks first and over output rows and the 7-wide column
-// tile last, so each 64x32 piece of filter serves every pixel of an image.
+// a block the loops run over images, output rows and the 7-wide column tile,
+// and the reduction (kernel rows, kernel columns, 16-channel input chunks)
+// is innermost, so the accumulators stay in registers for all of it.
 // The register tile is 7 columns x 32 channels.
 // CHECK-LABEL: func.func @deep_7x7
 // CHECK: scf.forall (%{{.*}}) in (16)
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, %{{.*}}] [3, 3, 512, 32]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c2{{[_0-9]*}} step %c1{{[_0-9]*}} 
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{[_0-9]*}} step %c64{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c7{{[_0-9]*}} step %c1{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c7{{[_0-9]*}} step %c7{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{[_0-9]*}} step %c16{{[_0-9]*}} 
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x7x64xf32>, vector<64x32xf32> into vector<1x7x32xf32>
+// CHECK-SAME: vector<1x7x16xf32>, vector<16x32xf32> into vector<1x7x32xf32>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 func.func @deep_7x7(%x: tensor<2x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %init: tensor<2x7x7x512xf32>) -> tensor<2x7x7x512xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
@@ -30,11 +31,11 @@ func.func @deep_7x7(%x: tensor<2x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %ini
 // CHECK-LABEL: func.func @deep_8x8
 // CHECK: scf.forall (%{{.*}}) in (8)
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, %{{.*}}] [3, 3, 256, 64]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{[_0-9]*}} step %c64{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{[_0-9]*}} step %c1{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{[_0-9]*}} step %c4{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{[_0-9]*}} step %c16{{[_0-9]*}} 
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x4x64xf32>, vector<64x64xf32> into vector<1x4x64xf32>
+// CHECK-SAME: vector<1x4x16xf32>, vector<16x64xf32> into vector<1x4x64xf32>
 func.func @deep_8x8(%x: tensor<1x10x10x256xf32>, %w: tensor<3x3x256x512xf32>, %init: tensor<1x8x8x512xf32>) -> tensor<1x8x8x512xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : tensor<1x10x10x256xf32>, tensor<3x3x256x512xf32>) outs(%init : tensor<1x8x8x512xf32>) -> tensor<1x8x8x512xf32>
@@ -44,9 +45,8 @@ func.func @deep_8x8(%x: tensor<1x10x10x256xf32>, %w: tensor<3x3x256x512xf32>, %i
 // -----
 
 // A strided deep convolution (3x3/2 256->512 to 7x7): the same channel
-// blocks, but the reduction stays innermost (n, oh, ow tile, then kh, kw, c):
-// its 1-D convolution is vectorised one output column at a time, and
-// loading and storing the accumulators per chunk measured slower for it.
+// blocks and loop order; its 1-D convolution is vectorised one output
+// column at a time (seven contractions sharing the filter chunk).
 // CHECK-LABEL: func.func @strided
 // CHECK: scf.forall (%{{.*}}) in (16)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c1{{[_0-9]*}} step %c1{{[_0-9]*}} 
@@ -54,9 +54,8 @@ func.func @deep_8x8(%x: tensor<1x10x10x256xf32>, %w: tensor<3x3x256x512xf32>, %i
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c7{{[_0-9]*}} step %c7{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{[_0-9]*}} step %c64{{[_0-9]*}} 
-// CHECK: vector.contract
-// CHECK-SAME: vector<1x1x64xf32>, vector<64x32xf32> into vector<1x1x32xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{[_0-9]*}} step %c16{{[_0-9]*}} 
+// CHECK-COUNT-7: vector.contract {{.*}} vector<1x1x16xf32>, vector<16x32xf32> into vector<1x1x32xf32>
 func.func @strided(%x: tensor<1x15x15x256xf32>, %w: tensor<3x3x256x512xf32>, %init: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %w : tensor<1x15x15x256xf32>, tensor<3x3x256x512xf32>) outs(%init : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>

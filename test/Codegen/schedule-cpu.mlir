@@ -2,12 +2,15 @@
 
 // A 3x3 convolution: forall over (batch, output row), for loops over column,
 // channel, kernel-row/column and input-channel tiles, decomposed to 1-D and
-// vectorised to a contraction of a 4-column x 64-channel register tile.
+// vectorised to a contraction of a 4-column x 64-channel register tile. The
+// input channels go in chunks of 16 (the chunk is unrolled completely; with
+// 64 LLVM spilled): the innermost loop steps over them.
 // CHECK-LABEL: func.func @conv
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16)
 // CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{[_0-9]*}} step %c16{{[_0-9]*}}
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x4x32xf32>, vector<32x64xf32> into vector<1x4x64xf32>
+// CHECK-SAME: vector<1x4x16xf32>, vector<16x64xf32> into vector<1x4x64xf32>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 func.func @conv(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %init: tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
