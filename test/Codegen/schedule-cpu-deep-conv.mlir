@@ -26,16 +26,17 @@ func.func @deep_7x7(%x: tensor<2x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %ini
 
 // -----
 
-// At 8x8 (VGG16@64's block 4) the register tile is 4 columns x 64 channels,
-// so the blocks are 64 channels wide.
+// At 8x8 (VGG16@64's block 4) the register tile is 8 columns x 32 channels,
+// so the blocks are 32 channels wide and a row is one register tile.
 // CHECK-LABEL: func.func @deep_8x8
-// CHECK: scf.forall (%{{.*}}) in (8)
-// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, %{{.*}}] [3, 3, 256, 64]
+// CHECK: scf.forall (%{{.*}}) in (16)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, %{{.*}}] [3, 3, 256, 32]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{[_0-9]*}} step %c1{{[_0-9]*}} 
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{[_0-9]*}} step %c4{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} 
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{[_0-9]*}} step %c16{{[_0-9]*}} 
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x4x16xf32>, vector<16x64xf32> into vector<1x4x64xf32>
+// CHECK-SAME: vector<1x8x16xf32>, vector<16x32xf32> into vector<1x8x32xf32>
 func.func @deep_8x8(%x: tensor<1x10x10x256xf32>, %w: tensor<3x3x256x512xf32>, %init: tensor<1x8x8x512xf32>) -> tensor<1x8x8x512xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : tensor<1x10x10x256xf32>, tensor<3x3x256x512xf32>) outs(%init : tensor<1x8x8x512xf32>) -> tensor<1x8x8x512xf32>

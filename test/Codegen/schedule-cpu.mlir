@@ -2,15 +2,16 @@
 
 // A 3x3 convolution: forall over (batch, output row), for loops over column,
 // channel, kernel-row/column and input-channel tiles, decomposed to 1-D and
-// vectorised to a contraction of a 4-column x 64-channel register tile. The
+// vectorised to a contraction of an 8-column x 32-channel register tile. The
 // input channels go in chunks of 16 (the chunk is unrolled completely; with
 // 64 LLVM spilled): the innermost loop steps over them.
 // CHECK-LABEL: func.func @conv
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16)
-// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c16{{[_0-9]*}} step %c8{{[_0-9]*}}
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c64{{[_0-9]*}} step %c32{{[_0-9]*}}
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{[_0-9]*}} step %c16{{[_0-9]*}}
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x4x16xf32>, vector<16x64xf32> into vector<1x4x64xf32>
+// CHECK-SAME: vector<1x8x16xf32>, vector<16x32xf32> into vector<1x8x32xf32>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 func.func @conv(%x: tensor<2x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %init: tensor<2x16x16x64xf32>) -> tensor<2x16x16x64xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
@@ -132,7 +133,7 @@ func.func @reduce(%x: tensor<4x64xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 // The bias broadcast that initialises a convolution is fused into the
-// convolution's register-tile loops (column, channel): each 4x64 tile is
+// convolution's register-tile loops (column, channel): each 8x32 tile is
 // written with the bias right before the reduction loops (kernel row,
 // kernel column) accumulate into it, and the forall's shared output becomes
 // the empty tensor.
@@ -141,7 +142,7 @@ func.func @reduce(%x: tensor<4x64xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK-NOT: linalg.generic
 // CHECK: scf.forall ({{.*}}) in (2, 16) shared_outs(%{{.*}} = %[[E]])
 // CHECK: scf.for
-// CHECK: %[[B:.*]] = vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: %[[B:.*]] = vector.transfer_read %{{.*}} : tensor<32xf32>, vector<1x1x8x32xf32>
 // CHECK: %[[T:.*]] = vector.transfer_write %[[B]]
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[T]])
 // CHECK: scf.for
@@ -222,19 +223,19 @@ func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64x
 
 // A convolution with its element-wise consumer (bias, residual add, ReLU):
 // the consumer is tiled into the forall and then by the convolution's
-// register tile (4 columns x 64 channels), and the convolution and its
+// register tile (8 columns x 32 channels), and the convolution and its
 // bias broadcast are fused into those loops through the outputs: per
 // register tile the bias, the reduction loops and the epilogue, on one
-// 4x64 tile (kept in registers after bufferization).
+// 8x32 tile (kept in registers after bufferization).
 // CHECK-LABEL: func.func @conv_epilogue
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 16) shared_outs(%[[OUT:.*]] = %{{.*}})
 // CHECK: scf.for
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<32xf32>, vector<1x1x8x32xf32>
 // CHECK: scf.for
 // CHECK: vector.contract
-// CHECK-SAME: into vector<1x4x64xf32>
-// CHECK: arith.addf {{.*}} : vector<1x1x4x64xf32>
-// CHECK: arith.maximumf {{.*}} : vector<1x1x4x64xf32>
+// CHECK-SAME: into vector<1x8x32xf32>
+// CHECK: arith.addf {{.*}} : vector<1x1x8x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x8x32xf32>
 // CHECK: scf.forall.in_parallel
 // CHECK-NOT: linalg.
 // CHECK: return
