@@ -136,7 +136,7 @@ struct SplitBatchPass
     // parameters, come first).
     Value images = func.getArguments().back();
     int64_t batch = leadingDim(images);
-    if (batch == ShapedType::kDynamic || batch < 2)
+    if (batch == ShapedType::kDynamic || batch < std::max<int64_t>(minBatch, 2))
       return;
 
     // Classify in program order: `trunk` ops are per-image and fed from the

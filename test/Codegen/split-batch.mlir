@@ -1,4 +1,4 @@
-// RUN: netrewrite-opt %s --netrewrite-split-batch --split-input-file | FileCheck %s
+// RUN: netrewrite-opt %s --netrewrite-split-batch=min-batch=2 --split-input-file | FileCheck %s
 
 // A trunk (conv + ReLU, depthwise, max pool, a reshape that keeps the batch)
 // under a dense head: the trunk moves into @forward..image at batch 1 (the
@@ -92,7 +92,7 @@ func.func @forward(%w: tensor<8x3x3x3xf32>, %e: tensor<2x8x8x8xf32>, %x: tensor<
 
 // -----
 
-// Batch 1: nothing to split.
+// Below min-batch (here 2): nothing to split.
 // CHECK-LABEL: func.func @forward(
 // CHECK-NOT: scf.forall
 // CHECK-NOT: @forward..image

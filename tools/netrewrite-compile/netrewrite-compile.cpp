@@ -123,8 +123,8 @@ static cl::opt<bool> splitBatch(
     cl::desc("CPU, -O1 and above: run the network's per-image part (its "
              "convolutional trunk) one image at a time, threads taking "
              "whole images, instead of layer by layer over the batch "
-             "(netrewrite-split-batch; no effect at batch 1)"),
-    cl::init(false), cl::cat(compileCategory));
+             "(netrewrite-split-batch; batches of 8 and more; default on)"),
+    cl::init(true), cl::cat(compileCategory));
 
 static cl::opt<bool> splitBodies(
     "split-parallel-bodies",

@@ -240,12 +240,17 @@ def SplitBatch : Pass<"netrewrite-split-batch", "mlir::ModuleOp"> {
     `function` calls it from an `scf.forall` over the images and inserts its
     results into the batched values the rest (a dense head) uses. Each
     thread then takes whole images through the trunk with activations in
-    its caches and no barrier per layer. Nothing changes when the batch is
-    1 or the trunk has no convolution or pooling.
+    its caches and no barrier per layer. The trunk ends at the first
+    convolution whose filter is larger than its output per image (a batched
+    layer reuses such a filter across the images). Nothing changes when the
+    batch is below `min-batch` or the trunk has no convolution or pooling.
   }];
   let options = [
     Option<"function", "function", "std::string", "\"forward\"",
            "The function to split (its last argument is the image batch)">,
+    Option<"minBatch", "min-batch", "int64_t", "8",
+           "Split only batches of at least this many images (threads take "
+           "whole images: fewer images than threads would leave some idle)">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
