@@ -275,8 +275,13 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
-/// Whether the op is below the threshold at which threads pay off.
+/// Whether the op is below the threshold at which threads pay off, or in a
+/// function that runs on one thread anyway (netrewrite-split-batch's
+/// per-image trunk, called from a parallel loop over the images).
 bool isSmall(linalg::LinalgOp op) {
+  if (auto func = op->getParentOfType<func::FuncOp>();
+      func && func->hasAttr(netrewrite::kSerialFunctionAttr))
+    return true;
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;
