@@ -45,6 +45,23 @@ func.func @deep_8x8(%x: tensor<1x10x10x256xf32>, %w: tensor<3x3x256x512xf32>, %i
 
 // -----
 
+// At 4x4 (VGG16@64's block 5) the register tile is 4 columns wide; with 64
+// channels a block's filter (3x3x512x64, 1.2 MB) would not fit in L2, so
+// the blocks (and tiles) are 32 channels wide.
+// CHECK-LABEL: func.func @deep_4x4
+// CHECK: scf.forall (%{{.*}}) in (16)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, %{{.*}}] [3, 3, 512, 32]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{[_0-9]*}} step %c16{{[_0-9]*}} 
+// CHECK: vector.contract
+// CHECK-SAME: vector<1x4x16xf32>, vector<16x32xf32> into vector<1x4x32xf32>
+func.func @deep_4x4(%x: tensor<1x6x6x512xf32>, %w: tensor<3x3x512x512xf32>, %init: tensor<1x4x4x512xf32>) -> tensor<1x4x4x512xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x6x6x512xf32>, tensor<3x3x512x512xf32>) outs(%init : tensor<1x4x4x512xf32>) -> tensor<1x4x4x512xf32>
+  return %0 : tensor<1x4x4x512xf32>
+}
+
+// -----
+
 // A strided deep convolution (3x3/2 256->512 to 7x7): the same channel
 // blocks and loop order; its 1-D convolution is vectorised one output
 // column at a time (seven contractions sharing the filter chunk).
