@@ -592,7 +592,7 @@ std::pair<int64_t, int64_t> convRegisterTile(int64_t width, bool manyColumns) {
 
 /// The deep convolution's schedule: threads split the output channels in
 /// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
-/// makes each block's filter (up to 1.2 MB) contiguous, so it stays in its
+/// makes each block's filter (at most 1 MiB) contiguous, so it stays in its
 /// core's L2 for the whole batch. (In HWCF a block of a 512-channel filter
 /// is 128-256-byte pieces at a 2 KiB stride, which map to a sixteenth of
 /// L2's sets and do not stay.) Within a block the reduction is innermost,
