@@ -163,9 +163,12 @@ struct SplitBatchPass
       // measured 6-30% more CPU time split).
       cut |= isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
                  tosa::TransposeConv2DOp>(op) &&
-             cast<ShapedType>(op.getOperand(1).getType()).getNumElements() >
-                 cast<ShapedType>(op.getResult(0).getType()).getNumElements() /
-                     batch;
+             double(cast<ShapedType>(op.getOperand(1).getType())
+                        .getNumElements()) >
+                 filterRatio *
+                     double(cast<ShapedType>(op.getResult(0).getType())
+                                .getNumElements() /
+                            batch);
       if (!cut && !usesBatched && isPerImage(&op, batch, carries)) {
         trunk.push_back(&op);
         perImage.insert(op.getResults().begin(), op.getResults().end());
