@@ -251,6 +251,9 @@ def SplitBatch : Pass<"netrewrite-split-batch", "mlir::ModuleOp"> {
     Option<"minBatch", "min-batch", "int64_t", "8",
            "Split only batches of at least this many images (threads take "
            "whole images: fewer images than threads would leave some idle)">,
+    Option<"filterRatio", "filter-ratio", "double", "1.0",
+           "The trunk ends at the first convolution whose filter has more "
+           "than this many times the elements of its output per image">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
