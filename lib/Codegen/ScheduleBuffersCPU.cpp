@@ -142,7 +142,11 @@ struct ScheduleBuffersCPUPass
                               scf::SCFTilingOptions::LoopType::ForallOp);
       if (!tiled)
         continue;
-      if (elements < kMinParallelElements)
+      static int64_t minElements = [] {
+        const char *e = getenv("NR_MINPAR");
+        return e ? int64_t(1) << atoi(e) : kMinParallelElements;
+      }();
+      if (elements < minElements)
         tiled->getParentOfType<scf::ForallOp>()->setLoc(
             FusedLoc::get(ctx, {loc}, marker));
       if (llvm::any_of(s->inner, [](int64_t t) { return t != 0; }))

@@ -275,12 +275,27 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
+/// The same for memory-bound ops (element-wise, reductions of element-wise
+/// expressions: one or two flops per element loaded), where an iteration
+/// costs a load and a store rather than one multiply-add:
+/// EXPERIMENT threshold.
+int64_t minParallelIterations(linalg::LinalgOp op) {
+  if (isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+      linalg::isaContractionOpInterface(op))
+    return kMinParallelIterations;
+  static int64_t memoryBound = [] {
+    const char *e = getenv("NR_MINPAR");
+    return e ? int64_t(1) << atoi(e) : kMinParallelIterations;
+  }();
+  return memoryBound;
+}
+
 /// Whether the op is below the threshold at which threads pay off.
 bool isSmall(linalg::LinalgOp op) {
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;
-  return iterations < kMinParallelIterations;
+  return iterations < minParallelIterations(op);
 }
 
 /// Marks a small op's schedule serial: its forall runs on the calling
