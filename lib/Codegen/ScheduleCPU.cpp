@@ -275,19 +275,24 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
-/// The same for memory-bound ops (element-wise, reductions of element-wise
-/// expressions: one or two flops per element loaded), where an iteration
-/// costs a load and a store rather than one multiply-add:
-/// EXPERIMENT threshold.
+/// The threshold for memory-bound ops (element-wise, copies, reductions
+/// of element-wise expressions), whose iteration is a load and a store
+/// (nanoseconds) rather than one multiply-add: 2^20 of them (4 MB of
+/// floats read, about 1 ms of one core) outweigh a fork and a barrier even
+/// when the second thread is late. Measured on MobileNetV2@128's training
+/// step (batch 32, 2 threads, docs/benchmarks.md, session 5): the batch
+/// norms' passes at 8x8 to 32x32 and the copies of the stride phases ran
+/// serially with 2^22 while the other thread waited; 2^20 and 2^18 both
+/// gave 5-10% more images/s on a loaded machine, 2^20 the lower CPU time.
+constexpr int64_t kMinParallelMemoryBound = 1 << 20;
+
+/// The parallel threshold for `op`: convolutions and contractions count
+/// multiply-adds, everything else memory traffic.
 int64_t minParallelIterations(linalg::LinalgOp op) {
   if (isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
       linalg::isaContractionOpInterface(op))
     return kMinParallelIterations;
-  static int64_t memoryBound = [] {
-    const char *e = getenv("NR_MINPAR");
-    return e ? int64_t(1) << atoi(e) : kMinParallelIterations;
-  }();
-  return memoryBound;
+  return kMinParallelMemoryBound;
 }
 
 /// Whether the op is below the threshold at which threads pay off.
