@@ -562,11 +562,30 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
     // dW[o,c] = sum_m g[m,o] x[m,c]. As a matmul only the smaller of g and
     // x needs a transpose (the convolution form transposed both into
     // [C,H,W,N] / [O,H,W,N]: MobileNetV2's largest copies).
-    int64_t m = xs[0] * xs[1] * xs[2], c = xs[3], o = ws[0];
-    Value xf = t.reshape(x, {1, m, c}), gf = t.reshape(g, {1, m, o});
+    //
+    // The positions are split into `parts` chunks (whole images), each a
+    // batch of the matmul, whose partial products are summed after: the
+    // CPU schedule parallelises a batched matmul over its batch, so each
+    // thread streams its own chunk of g and x once. As one matmul the
+    // threads split the few output rows (O or C, 16-96 here) and each read
+    // all of the other operand (MobileNetV2's 16 -> 96 expansion at 64x64:
+    // 50 MB twice). Only while the partial products stay small next to the
+    // operands (not for 320 -> 1280 at 4x4).
+    int64_t n = xs[0], m = n * xs[1] * xs[2], c = xs[3], o = ws[0];
+    int64_t parts = 1;
+    for (int64_t p = n; p > 1; --p)
+      if (n % p == 0 && p * o * c * 8 <= m * (o + c)) {
+        parts = p;
+        break;
+      }
+    Value xf = t.reshape(x, {parts, m / parts, c});
+    Value gf = t.reshape(g, {parts, m / parts, o});
     Value dw = o <= c ? t.matmul(t.transpose(gf, {0, 2, 1}), xf)
-                      : t.transpose(t.matmul(t.transpose(xf, {0, 2, 1}), gf),
-                                    {0, 2, 1});
+                      : t.matmul(t.transpose(xf, {0, 2, 1}), gf);
+    if (parts > 1)
+      dw = t.reduceSum(dw, 0);
+    if (o > c)
+      dw = t.transpose(dw, {0, 2, 1});
     accumulate(w, t.reshape(dw, ws));
   } else if (active.contains(w)) {
     Value xp = padForWindows(x, ws[1], ws[2], gs[1], gs[2], pad, stride,
