@@ -6,6 +6,7 @@ alternation in one run, so that all three see the same machine load.
                     [--threads 2] [--rounds 3] [--only 0,1,...] [--out DIR]
   compare_builds.py model NAME --base ... [--new build] [--batch 32]
                     [--threads 2] [--rounds 3] [--out DIR]
+                    [--base-flags=FLAGS] [--new-flags=FLAGS]
 
 `layers`: the deep 3x3 convolutions of ResNet18 and VGG16@64 (and a few
 neighbours for contrast), each with bias + ReLU, as one-layer models built
@@ -142,7 +143,9 @@ def compare_model(a, builds):
         exes[tag] = os.path.splitext(mlir)[0] + ".exe"
         run([os.path.join(build, "bin", "netrewrite-import"), onnx_path,
              "--input-shape=" + "x".join(map(str, shape)), "-o", mlir])
-        run([os.path.join(build, "bin", "netrewrite-compile"), mlir, "--target=cpu", "-O3", "-o", exes[tag]])
+        flags = (a.base_flags if tag == "base" else a.new_flags).split()
+        run([os.path.join(build, "bin", "netrewrite-compile"), mlir, "--target=cpu", "-O3"] + flags +
+            ["-o", exes[tag]])
     x = np.random.default_rng(3).uniform(-1, 1, shape).astype(np.float32)
     xn, xb, yb = (os.path.join(a.out, n) for n in ("x.npy", "x.bin", "y.bin"))
     np.save(xn, x)
@@ -189,6 +192,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", help="layers: comma-separated indices into LAYERS")
+    ap.add_argument("--base-flags", default="",
+                    help="model: extra netrewrite-compile flags for base (e.g. --split-batch=false, "
+                         "to compare two settings of one build)")
+    ap.add_argument("--new-flags", default="", help="model: extra netrewrite-compile flags for new")
     ap.add_argument("--out", default="/tmp/netrewrite-compare")
     a = ap.parse_args()
     builds = {"base": a.base, "new": a.new}

@@ -130,6 +130,8 @@ struct ScheduleBuffersCPUPass
     // 59 s of a MobileNetV2@128 compile).
     IRRewriter rewriter(ctx);
     auto marker = StringAttr::get(ctx, netrewrite::kSerialLoopMarker);
+    bool serialFunction =
+        getOperation()->hasAttr(netrewrite::kSerialFunctionAttr);
     for (linalg::LinalgOp op : ops) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       std::optional<BufferSchedule> s = scheduleFor(ranges);
@@ -143,7 +145,7 @@ struct ScheduleBuffersCPUPass
                               scf::SCFTilingOptions::LoopType::ForallOp);
       if (!tiled)
         continue;
-      if (elements < kMinParallelElements)
+      if (elements < kMinParallelElements || serialFunction)
         tiled->getParentOfType<scf::ForallOp>()->setLoc(
             FusedLoc::get(ctx, {loc}, marker));
       if (llvm::any_of(s->inner, [](int64_t t) { return t != 0; }))

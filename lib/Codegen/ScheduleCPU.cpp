@@ -295,8 +295,13 @@ int64_t minParallelIterations(linalg::LinalgOp op) {
   return kMinParallelMemoryBound;
 }
 
-/// Whether the op is below the threshold at which threads pay off.
+/// Whether the op is below the threshold at which threads pay off, or in a
+/// function that runs on one thread anyway (netrewrite-split-batch's
+/// per-image trunk, called from a parallel loop over the images).
 bool isSmall(linalg::LinalgOp op) {
+  if (auto func = op->getParentOfType<func::FuncOp>();
+      func && func->hasAttr(netrewrite::kSerialFunctionAttr))
+    return true;
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;

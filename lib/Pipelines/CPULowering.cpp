@@ -62,10 +62,13 @@ llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {
 /// it, every loop's block split is recorded for a possible undo, quadratic
 /// in a function with thousands of loops (measured 0.9 GB for a small
 /// @train_step, 9 GB for a whole MobileNetV2's; 0.2 GB without).
-static constexpr llvm::StringLiteral kCPUFastPipeline =
+static constexpr llvm::StringLiteral kCPUFastFront =
     "netrewrite-strip-param-attrs,"
-    " func.func(convert-nr-to-tosa, tosa-optional-decompositions,"
-    " tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
+    " func.func(convert-nr-to-tosa, tosa-optional-decompositions),";
+/// Between the two halves, on TOSA, the batch split when it is asked for.
+static constexpr llvm::StringLiteral kSplitBatch = " netrewrite-split-batch,";
+static constexpr llvm::StringLiteral kCPUFastBack =
+    " func.func(tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
     " tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
     " netrewrite-approximate-erf, canonicalize),"
     " netrewrite-fold-weight-transposes,"
@@ -91,15 +94,23 @@ static constexpr llvm::StringLiteral kCPUFastPipeline =
     " func.func(llvm-request-c-wrappers), convert-to-llvm,"
     " reconcile-unrealized-casts";
 
-llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel) {
+static const std::string kCPUFastPipeline =
+    kCPUFastFront.str() + kCPUFastBack.str();
+static const std::string kCPUFastSplitPipeline =
+    kCPUFastFront.str() + kSplitBatch.str() + kCPUFastBack.str();
+
+llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel,
+                                                       bool splitBatch) {
   if (optLevel == 0)
     return kCPUPipeline;
-  return kCPUFastPipeline;
+  return splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
 }
 
 LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,
-                                                   unsigned optLevel) {
-  return parsePassPipeline(getCPULoweringPipelineText(optLevel), pm);
+                                                   unsigned optLevel,
+                                                   bool splitBatch) {
+  return parsePassPipeline(getCPULoweringPipelineText(optLevel, splitBatch),
+                           pm);
 }
 
 namespace {
@@ -109,6 +120,11 @@ struct CPULoweringOptions : public PassPipelineOptions<CPULoweringOptions> {
       llvm::cl::desc("0: naive loops (the reference); 1-3: tiled, "
                      "vectorised, OpenMP-parallel code"),
       llvm::cl::init(0)};
+  Option<bool> splitBatch{
+      *this, "split-batch",
+      llvm::cl::desc("With opt-level >= 1: run @forward's per-image trunk one "
+                     "image at a time, in parallel over the images"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -118,7 +134,8 @@ void netrewrite::registerPipelines() {
       "Lower TOSA + nr on tensors to the LLVM dialect for the host CPU, with "
       "C-interface entry points whose results are out-parameters",
       [](OpPassManager &pm, const CPULoweringOptions &options) {
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel,
+                                            options.splitBatch)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
       });
   PassPipelineRegistration<CUDAPipelineOptions>(

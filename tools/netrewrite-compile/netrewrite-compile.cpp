@@ -118,6 +118,14 @@ static cl::opt<int> llvmOpt(
              "thousands of loops of one @train_step)"),
     cl::init(-1), cl::cat(compileCategory));
 
+static cl::opt<bool> splitBatch(
+    "split-batch",
+    cl::desc("CPU, -O1 and above: run the network's per-image part (its "
+             "convolutional trunk) one image at a time, threads taking "
+             "whole images, instead of layer by layer over the batch "
+             "(netrewrite-split-batch; batches of 8 and more; default on)"),
+    cl::init(true), cl::cat(compileCategory));
+
 static cl::opt<bool> splitBodies(
     "split-parallel-bodies",
     cl::desc("With --train: compile the outlined parallel loop bodies with "
@@ -351,7 +359,8 @@ int main(int argc, char **argv) {
     gpuOptions.chip = gpuChip;
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
-  } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel))) {
+  } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel,
+                                                         splitBatch))) {
     return fail("internal error: the CPU pipeline does not parse");
   }
   TimingScope lowerTiming = rootTiming.nest("MLIR lowering");

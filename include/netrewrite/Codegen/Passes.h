@@ -25,6 +25,11 @@ namespace netrewrite {
 /// and the conversions to `scf.parallel` and OpenMP unchanged.
 constexpr llvm::StringLiteral kSerialLoopMarker = "netrewrite.serial_loop";
 
+/// Unit attribute on a function whose ops all run on the calling thread
+/// (the per-image function of `netrewrite-split-batch`, itself called from
+/// a parallel loop): the schedule passes give it no parallel loops.
+constexpr llvm::StringLiteral kSerialFunctionAttr = "netrewrite.serial";
+
 #define GEN_PASS_DECL
 #include "netrewrite/Codegen/Passes.h.inc"
 

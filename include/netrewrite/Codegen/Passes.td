@@ -227,4 +227,38 @@ def OutlineSerialLoops : Pass<"netrewrite-outline-serial-loops", "mlir::ModuleOp
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
 }
 
+def SplitBatch : Pass<"netrewrite-split-batch", "mlir::ModuleOp"> {
+  let summary = "Run a CNN's per-image trunk one image at a time, in parallel over the images";
+  let description = [{
+    On TOSA: the ops of `function` that treat every image on its own and are
+    fed from its image batch (its last argument) through such ops only --
+    convolutions, poolings, element-wise ops with batch-free other operands,
+    reshapes, transposes, slices, pads and concatenations that keep
+    dimension 0 the batch, reductions over other axes -- move into a private
+    function `@<function>..image` at batch 1 (constants cloned in, other
+    batch-free values passed as arguments, marked `netrewrite.serial`).
+    `function` calls it from an `scf.forall` over the images and inserts its
+    results into the batched values the rest (a dense head) uses. Each
+    thread then takes whole images through the trunk with activations in
+    its caches and no barrier per layer. The trunk ends at the first
+    convolution whose filter is larger than its output per image (a batched
+    layer reuses such a filter across the images). Nothing changes when the
+    batch is below `min-batch` or the trunk has no convolution or pooling.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"forward\"",
+           "The function to split (its last argument is the image batch)">,
+    Option<"minBatch", "min-batch", "int64_t", "8",
+           "Split only batches of at least this many images (threads take "
+           "whole images: fewer images than threads would leave some idle)">,
+    Option<"filterRatio", "filter-ratio", "double", "1.0",
+           "The trunk ends at the first convolution whose filter has more "
+           "than this many times the elements of its output per image">,
+  ];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::func::FuncDialect"
+  ];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD

@@ -15,8 +15,11 @@ namespace netrewrite {
 /// registered (netrewrite::registerAllPasses). `optLevel` 0 gives naive
 /// loops (the numeric reference); 1 and above give the scheduled pipeline
 /// (tiled, vectorised, OpenMP-parallel; the code then needs libomp).
+/// `splitBatch` (opt-level >= 1) runs `forward`'s per-image trunk one image
+/// at a time, in parallel over the images (netrewrite-split-batch).
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
-                                             unsigned optLevel = 0);
+                                             unsigned optLevel = 0,
+                                             bool splitBatch = false);
 
 /// The front half both pipelines share: TOSA + nr on tensors to bufferized
 /// linalg whose results are out-parameters, deallocation included (placed
@@ -24,7 +27,8 @@ mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
 llvm::StringRef getTensorToBuffersPipelineText();
 
 /// The textual form of the CPU pipeline, for docs and `--help`.
-llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0);
+llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0,
+                                           bool splitBatch = false);
 
 /// Options of the CUDA pipeline (`--netrewrite-lower-cuda{chip=sm_80}`).
 struct CUDAPipelineOptions
