@@ -91,6 +91,9 @@ while i < len(lines) and not re.match(r"^  \}", lines[i]):
             "vector.contract", "vector.fma", "vector.outerproduct")) else (
             "reduction" if "vector.reduction" in ops or "vector.multi_reduction" in ops
             else "elementwise/copy")
+        # Serial loops run on one thread while the others wait in libomp.
+        if marked:
+            kind += " (serial)"
         (serial if marked else parallel).append((tag, layer, kind))
         i = j
     i += 1

@@ -36,11 +36,12 @@ using netrewrite::codegen::tileFor;
 
 namespace {
 
-/// Copies are bandwidth-bound: below this many elements (16 MB of floats
+/// Copies are bandwidth-bound: below this many elements (4 MB of floats
 /// moved) waking the second thread and waiting for it at the barrier costs
 /// more than it saves on a shared machine (netrewrite-schedule-cpu uses the
-/// same figure for loop iterations).
-constexpr int64_t kMinParallelElements = 1 << 22;
+/// same figure for its memory-bound ops; 2^22 until session 5, which left
+/// MobileNetV2's stride-phase copies serial while the other thread waited).
+constexpr int64_t kMinParallelElements = 1 << 20;
 
 /// Tile sizes for one op with static loop ranges `ranges`: the forall
 /// tiles, then the for-loop tiles inside them (0: not tiled); nothing when

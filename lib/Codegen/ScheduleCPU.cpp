@@ -275,6 +275,26 @@ std::string scriptFor(const Schedule &s) {
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
 
+/// The threshold for memory-bound ops (element-wise, copies, reductions
+/// of element-wise expressions), whose iteration is a load and a store
+/// (nanoseconds) rather than one multiply-add: 2^20 of them (4 MB of
+/// floats read, about 1 ms of one core) outweigh a fork and a barrier even
+/// when the second thread is late. Measured on MobileNetV2@128's training
+/// step (batch 32, 2 threads, docs/benchmarks.md, session 5): the batch
+/// norms' passes at 8x8 to 32x32 and the copies of the stride phases ran
+/// serially with 2^22 while the other thread waited; 2^20 and 2^18 both
+/// gave 5-10% more images/s on a loaded machine, 2^20 the lower CPU time.
+constexpr int64_t kMinParallelMemoryBound = 1 << 20;
+
+/// The parallel threshold for `op`: convolutions and contractions count
+/// multiply-adds, everything else memory traffic.
+int64_t minParallelIterations(linalg::LinalgOp op) {
+  if (isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+      linalg::isaContractionOpInterface(op))
+    return kMinParallelIterations;
+  return kMinParallelMemoryBound;
+}
+
 /// Whether the op is below the threshold at which threads pay off, or in a
 /// function that runs on one thread anyway (netrewrite-split-batch's
 /// per-image trunk, called from a parallel loop over the images).
@@ -285,7 +305,7 @@ bool isSmall(linalg::LinalgOp op) {
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
     iterations *= r;
-  return iterations < kMinParallelIterations;
+  return iterations < minParallelIterations(op);
 }
 
 /// Marks a small op's schedule serial: its forall runs on the calling
@@ -537,6 +557,31 @@ bool isDeepConv(ArrayRef<int64_t> ranges) {
          filter >= (1 << 17) && ranges[1] * ranges[2] <= 16 * 16;
 }
 
+/// A depthwise convolution (n, oh, ow, c, kh, kw) whose kernel is larger
+/// than its output: the weight gradient of a depthwise convolution, batch
+/// and channels folded into its channels (N*C of them) and the output grad
+/// as its "filter" (lib/Training/Autodiff.cpp). Scheduled like a forward
+/// depthwise convolution, the threads split its kh output rows (3 of them:
+/// one thread got two and the other one, measured 2.6% and 2.1% of
+/// MobileNetV2@128's training step for its first two) and each streamed
+/// all the channels. Here the threads split the channels in blocks of a
+/// vector (N*C/32 blocks), and inside a block the kernel rows are the
+/// outermost loop, so each output-grad row is loaded once and serves the
+/// kh x kw outputs of the block while they stay in cache.
+bool isDepthwiseWeightGradient(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
+  return isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()) &&
+         ranges[4] * ranges[5] > ranges[1] * ranges[2];
+}
+
+Schedule scheduleDepthwiseWeightGradient(ArrayRef<int64_t> ranges) {
+  Schedule s;
+  s.forallSizes = {0, 0, 0, vectorTile(ranges[3], 32)};
+  s.forSizes = {1, 1, tileFor(ranges[2], 8), 0, 1, 0};
+  s.forInterchange = {4, 0, 1, 2, 3, 5};
+  s.decompose = true;
+  return s;
+}
+
 /// The init (bias broadcast or zero fill, operand 2) of a convolution or
 /// pooling (n, oh, ow, c/f, ...) scheduled with it: in the register tiles
 /// when the for-loops tile columns or channels, otherwise over the forall
@@ -668,6 +713,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     fuseWindowedInit(s, ranges);
     return s;
   }
+  if (isDepthwiseWeightGradient(op, ranges))
+    return scheduleDepthwiseWeightGradient(ranges);
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
           linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMinOp>(o)) {
     // (n, oh, ow, c, kh, kw)

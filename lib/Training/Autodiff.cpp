@@ -57,7 +57,8 @@ bool isFloatTensor(Value v) {
 
 class Differentiator {
 public:
-  Differentiator(ImplicitLocOpBuilder &b) : b(b), t(b, b.getLoc()) {}
+  Differentiator(ImplicitLocOpBuilder &b, const BatchNormForms &batchNorms)
+      : b(b), t(b, b.getLoc()), batchNorms(batchNorms) {}
 
   /// Marks the float values that depend on `wrt`.
   void markActive(Block &block, Operation *end, ArrayRef<Value> wrt) {
@@ -89,6 +90,10 @@ public:
                         [&](Value v) { return active.contains(v); }))
         continue;
       setLoc(gradLoc(op->getLoc(), "grad"));
+      if (auto bn = batchNorms.find(op); bn != batchNorms.end()) {
+        batchNorm(bn->second, grads.lookup(op->getResult(0)));
+        continue;
+      }
       if (failed(backprop(op, grads.lookup(op->getResult(0)))))
         return op->emitError("cannot differentiate '")
                << op->getName() << "' (no gradient rule for this form)";
@@ -110,6 +115,7 @@ public:
 private:
   ImplicitLocOpBuilder &b;
   TosaBuilder t;
+  const BatchNormForms &batchNorms;
   DenseSet<Value> active;
   DenseMap<Value, Value> grads;
 
@@ -136,6 +142,7 @@ private:
   LogicalResult transposeConv(tosa::TransposeConv2DOp op, Value g);
   LogicalResult avgPool(tosa::AvgPool2dOp op, Value g);
   LogicalResult maxPool(tosa::MaxPool2dOp op, Value g);
+  void batchNorm(const BatchNormForm &bn, Value g);
   void biasGrad(Value bias, Value g);
   /// Builds the flipped sub-kernel of the taps `rows` x `cols` (indices
   /// into the kernel's spatial axes, in the order the convolution over the
@@ -187,15 +194,21 @@ LogicalResult Differentiator::backprop(Operation *op, Value g) {
       })
       .Case<tosa::ClampOp>([&](tosa::ClampOp c) {
         // Strict inequalities: the derivative at a kink is 0, as PyTorch's
-        // relu/hardtanh/relu6 take it.
+        // relu/hardtanh/relu6 take it. The mask reads the clamp's output
+        // (lo < y < hi exactly where lo < x < hi, for lo < hi), which the
+        // next layer keeps anyway: its input then has the clamp as its only
+        // user and fuses into it (a batch norm's normalisation, a
+        // convolution's epilogue) instead of being kept for the backward.
         auto lo = dyn_cast<FloatAttr>(c.getMinVal());
         auto hi = dyn_cast<FloatAttr>(c.getMaxVal());
         if (!lo || !hi)
           return failure();
         int64_t r = TosaBuilder::rank(y);
+        Value probe =
+            lo.getValueAsDouble() < hi.getValueAsDouble() ? y : in(0);
         Value inside =
-            t.logicalAnd(t.greater(in(0), t.scalar(lo.getValueAsDouble(), r)),
-                         t.greater(t.scalar(hi.getValueAsDouble(), r), in(0)));
+            t.logicalAnd(t.greater(probe, t.scalar(lo.getValueAsDouble(), r)),
+                         t.greater(t.scalar(hi.getValueAsDouble(), r), probe));
         accumulate(in(0), t.select(inside, g, t.scalar(0.0, r)));
         return success();
       })
@@ -357,10 +370,41 @@ LogicalResult Differentiator::backprop(Operation *op, Value g) {
       .Default([&](Operation *) { return failure(); });
 }
 
+/// The closed form of a training-mode batch norm's gradient (see
+/// BatchNormForm): with xhat = (x - mean) * invStd,
+///   dbeta = sum(g), dgamma = sum(g * xhat),
+///   dx = g * s - (x - mean) * (s * invStd * dgamma / M) - s * dbeta / M
+/// where s = gamma * invStd and M = count: two reductions over g (the
+/// second with xhat fused into it) and one element-wise pass for dx, every
+/// other factor per channel. The statistics' ops between x and y get no
+/// gradient and are skipped.
+void Differentiator::batchNorm(const BatchNormForm &bn, Value g) {
+  bool needX = active.contains(bn.x);
+  bool needGamma = active.contains(bn.gamma);
+  Value dbeta = sumPerChannel(t, g);
+  accumulate(bn.beta, dbeta);
+  if (!needX && !needGamma)
+    return;
+  Value xhat = t.mul(t.sub(bn.x, bn.mean), bn.invStd);
+  Value dgamma = sumPerChannel(t, t.mul(g, xhat));
+  accumulate(bn.gamma, dgamma);
+  if (!needX)
+    return;
+  double inv = 1.0 / double(bn.count);
+  Value s = t.mul(bn.gamma, bn.invStd);
+  Value slope = t.scale(t.mul(t.mul(s, bn.invStd), dgamma), inv);
+  Value offset = t.scale(t.mul(s, dbeta), inv);
+  // x - mean again rather than reusing the sub above: each pass has its
+  // own, which linalg-fuse-elementwise-ops fuses into it (it fuses only
+  // single-use producers, and runs before CSE).
+  Value centred = t.sub(bn.x, bn.mean);
+  accumulate(bn.x, t.sub(t.sub(t.mul(g, s), t.mul(centred, slope)), offset));
+}
+
 void Differentiator::biasGrad(Value bias, Value g) {
   if (!active.contains(bias))
     return;
-  Value sum = t.reduceSum(t.reduceSum(t.reduceSum(g, 0), 1), 2);
+  Value sum = sumPerChannel(t, g);
   auto bs = TosaBuilder::shapeOf(bias);
   if (bs[0] == 1)
     sum = t.reduceSum(sum, 3);
@@ -518,11 +562,30 @@ LogicalResult Differentiator::conv2d(tosa::Conv2DOp op, Value g) {
     // dW[o,c] = sum_m g[m,o] x[m,c]. As a matmul only the smaller of g and
     // x needs a transpose (the convolution form transposed both into
     // [C,H,W,N] / [O,H,W,N]: MobileNetV2's largest copies).
-    int64_t m = xs[0] * xs[1] * xs[2], c = xs[3], o = ws[0];
-    Value xf = t.reshape(x, {1, m, c}), gf = t.reshape(g, {1, m, o});
+    //
+    // The positions are split into `parts` chunks (whole images), each a
+    // batch of the matmul, whose partial products are summed after: the
+    // CPU schedule parallelises a batched matmul over its batch, so each
+    // thread streams its own chunk of g and x once. As one matmul the
+    // threads split the few output rows (O or C, 16-96 here) and each read
+    // all of the other operand (MobileNetV2's 16 -> 96 expansion at 64x64:
+    // 50 MB twice). Only while the partial products stay small next to the
+    // operands (not for 320 -> 1280 at 4x4).
+    int64_t n = xs[0], m = n * xs[1] * xs[2], c = xs[3], o = ws[0];
+    int64_t parts = 1;
+    for (int64_t p = n; p > 1; --p)
+      if (n % p == 0 && p * o * c * 8 <= m * (o + c)) {
+        parts = p;
+        break;
+      }
+    Value xf = t.reshape(x, {parts, m / parts, c});
+    Value gf = t.reshape(g, {parts, m / parts, o});
     Value dw = o <= c ? t.matmul(t.transpose(gf, {0, 2, 1}), xf)
-                      : t.transpose(t.matmul(t.transpose(xf, {0, 2, 1}), gf),
-                                    {0, 2, 1});
+                      : t.matmul(t.transpose(xf, {0, 2, 1}), gf);
+    if (parts > 1)
+      dw = t.reduceSum(dw, 0);
+    if (o > c)
+      dw = t.transpose(dw, {0, 2, 1});
     accumulate(w, t.reshape(dw, ws));
   } else if (active.contains(w)) {
     Value xp = padForWindows(x, ws[1], ws[2], gs[1], gs[2], pad, stride,
@@ -675,9 +738,9 @@ LogicalResult Differentiator::maxPool(tosa::MaxPool2dOp op, Value g) {
 
 FailureOr<SmallVector<Value>> netrewrite::training::differentiate(
     ImplicitLocOpBuilder &b, Block &block, Value output, Value seed,
-    ArrayRef<Value> wrt) {
+    ArrayRef<Value> wrt, const BatchNormForms &batchNorms) {
   Operation *end = &*b.getInsertionPoint();
-  Differentiator d(b);
+  Differentiator d(b, batchNorms);
   d.markActive(block, end, wrt);
   Location savedLoc = b.getLoc();
   if (failed(d.run(block, end, output, seed)))

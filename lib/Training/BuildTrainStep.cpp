@@ -170,7 +170,8 @@ struct BuildTrainStepPass
   func::FuncOp startFunction(OpBuilder &builder, StringRef name,
                              ArrayRef<Type> inputs, ArrayRef<Type> results,
                              unsigned xIndex, Value &logits, Value &hyper,
-                             DenseMap<Value, Value> &stateUpdates);
+                             DenseMap<Value, Value> &stateUpdates,
+                             BatchNormForms &batchNorms);
 
   func::FuncOp forward;
   SmallVector<Param> params;
@@ -179,7 +180,7 @@ struct BuildTrainStepPass
 func::FuncOp BuildTrainStepPass::startFunction(
     OpBuilder &builder, StringRef name, ArrayRef<Type> inputs,
     ArrayRef<Type> results, unsigned xIndex, Value &logits, Value &hyper,
-    DenseMap<Value, Value> &stateUpdates) {
+    DenseMap<Value, Value> &stateUpdates, BatchNormForms &batchNorms) {
   builder.setInsertionPointAfter(forward);
   auto func = func::FuncOp::create(builder, forward.getLoc(), name,
                                    builder.getFunctionType(inputs, results));
@@ -216,7 +217,7 @@ func::FuncOp BuildTrainStepPass::startFunction(
     return arg && arg.getOwner() == body && arg.getArgNumber() < params.size() &&
            params[arg.getArgNumber()].kind == "frozen";
   };
-  if (failed(lowerToTrainingForm(func, hyper, isFrozen, stateUpdates)))
+  if (failed(lowerToTrainingForm(func, hyper, isFrozen, stateUpdates, batchNorms)))
     return nullptr;
   builder.setInsertionPoint(body->getTerminator());
   return func;
@@ -327,8 +328,10 @@ void BuildTrainStepPass::runOnOperation() {
 
   Value logits, hyper;
   DenseMap<Value, Value> stateUpdates;
+  BatchNormForms batchNorms;
   func::FuncOp step = startFunction(builder, "train_step", inputs, results,
-                                    xIndex, logits, hyper, stateUpdates);
+                                    xIndex, logits, hyper, stateUpdates,
+                                    batchNorms);
   if (!step)
     return signalPassFailure();
   {
@@ -340,7 +343,8 @@ void BuildTrainStepPass::runOnOperation() {
     SmallVector<Value> wrt;
     for (unsigned i : trainable)
       wrt.push_back(step.getArgument(i));
-    auto grads = differentiate(b, step.getBody().front(), logits, seed, wrt);
+    auto grads = differentiate(b, step.getBody().front(), logits, seed, wrt,
+                               batchNorms);
     if (failed(grads))
       return signalPassFailure();
 
@@ -401,9 +405,10 @@ void BuildTrainStepPass::runOnOperation() {
   unsigned gx = gInputs.size();
   gInputs.append({xType, logitsType, hyperType});
   DenseMap<Value, Value> unusedUpdates;
+  BatchNormForms gradBatchNorms;
   func::FuncOp gradFn = startFunction(builder, "loss_and_grad", gInputs,
                                       gResults, gx, logits, hyper,
-                                      unusedUpdates);
+                                      unusedUpdates, gradBatchNorms);
   if (!gradFn)
     return signalPassFailure();
   ImplicitLocOpBuilder b(forward.getLoc(), builder);
@@ -413,7 +418,8 @@ void BuildTrainStepPass::runOnOperation() {
   SmallVector<Value> wrt;
   for (unsigned i : trainable)
     wrt.push_back(gradFn.getArgument(i));
-  auto grads = differentiate(b, gradFn.getBody().front(), logits, seed, wrt);
+  auto grads = differentiate(b, gradFn.getBody().front(), logits, seed, wrt,
+                             gradBatchNorms);
   if (failed(grads))
     return signalPassFailure();
   SmallVector<Value> returned{loss};

@@ -3,8 +3,10 @@
 // While training, batch norm normalises with the statistics of the batch
 // and moves its running statistics towards them, and dropout zeroes a
 // random subset. Both are expanded into plain TOSA (plus one linalg.generic
-// for the random mask) so the differentiator only needs rules for TOSA and
-// the lowering only needs the existing CPU pipeline.
+// for the random mask) so the lowering only needs the existing CPU
+// pipeline. A batch norm's output op is recorded with the values of its
+// closed-form gradient (BatchNormForms), which the differentiator applies
+// instead of differentiating the statistics op by op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,16 +108,10 @@ Value dropoutMask(ImplicitLocOpBuilder &b, RankedTensorType type, double rate,
   return generic.getResult(0);
 }
 
-/// Sum over every axis but the last, keeping dims: [..., C] -> [1,...,1,C].
-Value sumButChannels(TosaBuilder &t, Value x) {
-  for (int64_t axis = 0; axis + 1 < TosaBuilder::rank(x); ++axis)
-    x = t.reduceSum(x, axis);
-  return x;
-}
-
 LogicalResult lowerBatchNorm(nr::BatchNormOp op, Value hyper,
                              function_ref<bool(Value)> isFrozen,
-                             DenseMap<Value, Value> &stateUpdates) {
+                             DenseMap<Value, Value> &stateUpdates,
+                             BatchNormForms &forms) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
   TosaBuilder t(b, b.getLoc());
   Value x = op.getInput();
@@ -142,11 +138,19 @@ LogicalResult lowerBatchNorm(nr::BatchNormOp op, Value hyper,
     int64_t count = 1;
     for (int64_t d : xs.drop_back())
       count *= d;
-    Value mean = t.scale(sumButChannels(t, x), 1.0 / count);
-    Value xc = t.sub(x, mean);
-    Value var = t.scale(sumButChannels(t, t.mul(xc, xc)), 1.0 / count);
+    // Two passes over x for the statistics (the mean, then the squares
+    // about it: no cancellation of large sums of squares), one for the
+    // output; everything else is per channel. Every use of x - mean has a
+    // sub of its own: linalg-fuse-elementwise-ops fuses a producer into its
+    // consumer only when it has a single use (and runs before CSE), so none
+    // of the passes materialises it.
+    Value mean = t.scale(sumPerChannel(t, x), 1.0 / count);
+    Value var = t.scale(
+        sumPerChannel(t, t.mul(t.sub(x, mean), t.sub(x, mean))), 1.0 / count);
     Value invStd = t.rsqrt(t.add(var, t.scalar(eps, rank)));
-    y = t.add(t.mul(t.mul(xc, invStd), gamma), beta);
+    Value scale = t.mul(gamma, invStd);
+    y = t.add(t.mul(t.sub(x, mean), scale), beta);
+    forms[y.getDefiningOp()] = {x, gamma, beta, mean, invStd, count};
 
     // running = momentum * running + (1 - momentum) * batch; the variance
     // fed to the running average is the unbiased one (n / (n - 1)), as in
@@ -168,9 +172,33 @@ LogicalResult lowerBatchNorm(nr::BatchNormOp op, Value hyper,
 
 } // namespace
 
+/// Per-channel sums of x [..., C] as [1, ..., 1, C], in two steps: per
+/// leading index (image) over the rest, then over those partial sums. The
+/// first, over the whole tensor, is parallel over the images (the CPU
+/// schedule of reductions tiles the leading parallel dimension into
+/// threads); summing over the leading axis first instead leaves a chain of
+/// smaller reductions, and one reduction over all of N*H*W would have only
+/// the channels to split among threads.
+Value netrewrite::training::sumPerChannel(TosaBuilder &t, Value x) {
+  auto xs = TosaBuilder::shapeOf(x);
+  int64_t rank = xs.size(), channels = xs.back();
+  if (rank < 2)
+    return x;
+  SmallVector<int64_t> bshape(rank, 1);
+  bshape.back() = channels;
+  int64_t inner = 1;
+  for (int64_t d : xs.drop_front().drop_back())
+    inner *= d;
+  Value v = x;
+  if (inner > 1)
+    v = t.reduceSum(t.reshape(x, {xs[0], inner, channels}), 1);
+  v = t.reduceSum(t.reshape(v, {xs[0], channels}), 0);
+  return t.reshape(v, bshape);
+}
+
 LogicalResult netrewrite::training::lowerToTrainingForm(
     func::FuncOp func, Value hyper, function_ref<bool(Value)> isFrozen,
-    DenseMap<Value, Value> &stateUpdates) {
+    DenseMap<Value, Value> &stateUpdates, BatchNormForms &forms) {
   SmallVector<Operation *> nrOps;
   func.walk([&](Operation *op) {
     if (isa<nr::BatchNormOp, nr::DropoutOp>(op))
@@ -178,7 +206,7 @@ LogicalResult netrewrite::training::lowerToTrainingForm(
   });
   for (Operation *op : nrOps) {
     if (auto bn = dyn_cast<nr::BatchNormOp>(op)) {
-      if (failed(lowerBatchNorm(bn, hyper, isFrozen, stateUpdates)))
+      if (failed(lowerBatchNorm(bn, hyper, isFrozen, stateUpdates, forms)))
         return failure();
       continue;
     }

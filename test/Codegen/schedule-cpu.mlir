@@ -292,3 +292,22 @@ func.func @conv_bias_128(%x: tensor<2x32x32x32xf32>, %w: tensor<1x1x32x128xf32>,
     ins(%x, %w : tensor<2x32x32x32xf32>, tensor<1x1x32x128xf32>) outs(%bias : tensor<2x32x32x128xf32>) -> tensor<2x32x32x128xf32>
   return %0 : tensor<2x32x32x128xf32>
 }
+
+// -----
+
+// A depthwise convolution whose kernel is larger than its output (the
+// weight gradient of a depthwise convolution, batch folded into the
+// channels): threads split the channels in blocks of 32, the kernel rows
+// are the outermost loop inside a block, decomposed to 1-D convolutions
+// over the kernel row.
+// CHECK-LABEL: func.func @depthwise_weight_gradient
+// CHECK: scf.forall (%{{.*}}) in (8)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK: vector.fma
+// CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwc
+func.func @depthwise_weight_gradient(%x: tensor<1x18x18x256xf32>, %dy: tensor<16x16x256xf32>, %init: tensor<1x3x3x256xf32>) -> tensor<1x3x3x256xf32> {
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %dy : tensor<1x18x18x256xf32>, tensor<16x16x256xf32>) outs(%init : tensor<1x3x3x256xf32>) -> tensor<1x3x3x256xf32>
+  return %0 : tensor<1x3x3x256xf32>
+}

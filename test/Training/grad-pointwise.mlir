@@ -1,12 +1,12 @@
 // Weight gradients of 1x1 stride-1 convolutions are a matmul over the
-// N*H*W positions, transposing only the smaller of the output grad and the
-// input (lib/Training/Autodiff.cpp). Finite-difference check of an
-// expanding (4 -> 6 channels: x transposed) and a projecting (6 -> 3: g
-// transposed) 1x1 conv, with a 3x3 conv in front so the 1x1 convs' input
-// gradients are checked too. Parameters drawn with std 0.3: at 0.5 the
-// logits of this stack are large enough (loss ~12) that float32 central
-// differences of the smallest directional derivatives (~1e-4) are off by a
-// few per cent.
+// N*H*W positions (in per-image chunks, summed after), transposing only
+// the smaller of the output grad and the input (lib/Training/Autodiff.cpp).
+// Finite-difference check of an expanding (4 -> 6 channels: x transposed)
+// and a projecting (6 -> 3: g transposed) 1x1 conv, with a 3x3 conv in
+// front so the 1x1 convs' input gradients are checked too. Parameters drawn
+// with std 0.3: at 0.5 the logits of this stack are large enough (loss ~12)
+// that float32 central differences of the smallest directional derivatives
+// (~1e-4) are off by a few per cent.
 // RUN: netrewrite-opt --netrewrite-extract-params --netrewrite-build-train-step="emit-grad=true" %s -o %t.mlir
 // RUN: %python %S/Inputs/gradcheck.py %t.mlir --runner netrewrite-run --param-std 0.3 | FileCheck %s
 // RUN: %python %S/Inputs/gradcheck.py %t.mlir --runner netrewrite-run --param-std 0.3 --seed 1 | FileCheck %s
@@ -20,11 +20,15 @@
 // CHECK: gradcheck: head/kernel ok
 // CHECK: gradcheck: all 7 gradients OK
 
-// The structure: [2*5*5, C] matmuls, one transpose each.
+// The structure: matmuls over the 2*5*5 positions split per image (a
+// batch of 2 matmuls over 25 positions each, one transpose each), the
+// partial products summed over the batch.
 // RUN: FileCheck %s --check-prefix=IR < %t.mlir
 // IR-LABEL: func.func @loss_and_grad
-// IR-DAG: tosa.matmul {{.*}} : (tensor<1x4x50xf32>, tensor<1x50x6xf32>, {{.*}}) -> tensor<1x4x6xf32>
-// IR-DAG: tosa.matmul {{.*}} : (tensor<1x3x50xf32>, tensor<1x50x6xf32>, {{.*}}) -> tensor<1x3x6xf32>
+// IR-DAG: %[[E:.*]] = tosa.matmul {{.*}} : (tensor<2x4x25xf32>, tensor<2x25x6xf32>, {{.*}}) -> tensor<2x4x6xf32>
+// IR-DAG: tosa.reduce_sum %[[E]] {axis = 0 : i32} : (tensor<2x4x6xf32>) -> tensor<1x4x6xf32>
+// IR-DAG: %[[P:.*]] = tosa.matmul {{.*}} : (tensor<2x3x25xf32>, tensor<2x25x6xf32>, {{.*}}) -> tensor<2x3x6xf32>
+// IR-DAG: tosa.reduce_sum %[[P]] {axis = 0 : i32} : (tensor<2x3x6xf32>) -> tensor<1x3x6xf32>
 // IR: return
 
 func.func @forward(%x: tensor<2x5x5x2xf32>) -> tensor<2x3xf32> {
