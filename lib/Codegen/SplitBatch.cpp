@@ -114,6 +114,21 @@ bool isPerImage(Operation *op, int64_t batch,
   return false;
 }
 
+/// Whether `op` is a convolution whose filter has more than `ratio` times
+/// the elements of its output per image.
+bool filterOutgrowsImage(Operation &op, int64_t batch, double ratio) {
+  if (!isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::TransposeConv2DOp>(
+          op))
+    return false;
+  auto filter = dyn_cast<RankedTensorType>(op.getOperand(1).getType());
+  auto output = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+  if (!filter || !output || !filter.hasStaticShape() ||
+      !output.hasStaticShape())
+    return false;
+  return double(filter.getNumElements()) >
+         ratio * double(output.getNumElements() / batch);
+}
+
 /// The type with dimension 0 set to 1.
 Type oneImage(Type type) {
   auto ranked = cast<RankedTensorType>(type);
@@ -161,15 +176,7 @@ struct SplitBatchPass
       // reuses each filter for every image while it is in cache, which per
       // image would stream it again (ResNet18's and VGG16's deep layers
       // measured 6-30% more CPU time split).
-      cut |= isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
-                 tosa::TransposeConv2DOp>(op) &&
-             cast<ShapedType>(op.getOperand(1).getType()).hasStaticShape() &&
-             double(cast<ShapedType>(op.getOperand(1).getType())
-                        .getNumElements()) >
-                 filterRatio *
-                     double(cast<ShapedType>(op.getResult(0).getType())
-                                .getNumElements() /
-                            batch);
+      cut |= filterOutgrowsImage(op, batch, filterRatio);
       if (!cut && !usesBatched && isPerImage(&op, batch, carries)) {
         trunk.push_back(&op);
         perImage.insert(op.getResults().begin(), op.getResults().end());
