@@ -11,7 +11,7 @@
 // Here each top-level all-parallel op on buffers gets the schedule that
 // `netrewrite-schedule-cpu` gives all-parallel ops on tensors: an
 // `scf.forall` over the leading dimensions (run on the calling thread below
-// kMinParallelElements, see netrewrite::kSerialLoopMarker), row tiles of at
+// kMinParallelMemoryBound, see netrewrite::kSerialLoopMarker), row tiles of at
 // most 8 and vectors of at most 64 along the innermost non-unit dimension.
 //
 //===----------------------------------------------------------------------===//
@@ -31,17 +31,12 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::inSerialFunction;
+using netrewrite::codegen::kMinParallelMemoryBound;
 using netrewrite::codegen::nonUnitDims;
 using netrewrite::codegen::tileFor;
 
 namespace {
-
-/// Copies are bandwidth-bound: below this many elements (4 MB of floats
-/// moved) waking the second thread and waiting for it at the barrier costs
-/// more than it saves on a shared machine (netrewrite-schedule-cpu uses the
-/// same figure for its memory-bound ops; 2^22 until session 5, which left
-/// MobileNetV2's stride-phase copies serial while the other thread waited).
-constexpr int64_t kMinParallelElements = 1 << 20;
 
 /// Tile sizes for one op with static loop ranges `ranges`: the forall
 /// tiles, then the for-loop tiles inside them (0: not tiled); nothing when
@@ -130,8 +125,7 @@ struct ScheduleBuffersCPUPass
     // 59 s of a MobileNetV2@128 compile).
     IRRewriter rewriter(ctx);
     auto marker = StringAttr::get(ctx, netrewrite::kSerialLoopMarker);
-    bool serialFunction =
-        getOperation()->hasAttr(netrewrite::kSerialFunctionAttr);
+    bool serialFunction = inSerialFunction(getOperation());
     for (linalg::LinalgOp op : ops) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       std::optional<BufferSchedule> s = scheduleFor(ranges);
@@ -145,7 +139,7 @@ struct ScheduleBuffersCPUPass
                               scf::SCFTilingOptions::LoopType::ForallOp);
       if (!tiled)
         continue;
-      if (elements < kMinParallelElements || serialFunction)
+      if (elements < kMinParallelMemoryBound || serialFunction)
         tiled->getParentOfType<scf::ForallOp>()->setLoc(
             FusedLoc::get(ctx, {loc}, marker));
       if (llvm::any_of(s->inner, [](int64_t t) { return t != 0; }))

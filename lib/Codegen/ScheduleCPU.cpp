@@ -28,6 +28,8 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::inSerialFunction;
+using netrewrite::codegen::kMinParallelMemoryBound;
 using netrewrite::codegen::nonUnitDims;
 using netrewrite::codegen::tileFor;
 
@@ -268,23 +270,12 @@ std::string scriptFor(const Schedule &s) {
   return body;
 }
 
-/// Below this many loop iterations (multiply-adds for convolutions, about
-/// 30 us of one core) an op runs on one thread: a parallel region ends in a
+/// Below this many multiply-adds (about 30 us of one core) a convolution or
+/// contraction runs on one thread (memory-bound ops: kMinParallelMemoryBound): a parallel region ends in a
 /// barrier that waits for every thread, which on a machine shared with other
 /// jobs costs up to a scheduler time slice. Measured: a small CNN at batch
 /// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
 constexpr int64_t kMinParallelIterations = 1 << 22;
-
-/// The threshold for memory-bound ops (element-wise, copies, reductions
-/// of element-wise expressions), whose iteration is a load and a store
-/// (nanoseconds) rather than one multiply-add: 2^20 of them (4 MB of
-/// floats read, about 1 ms of one core) outweigh a fork and a barrier even
-/// when the second thread is late. Measured on MobileNetV2@128's training
-/// step (batch 32, 2 threads, docs/benchmarks.md, session 5): the batch
-/// norms' passes at 8x8 to 32x32 and the copies of the stride phases ran
-/// serially with 2^22 while the other thread waited; 2^20 and 2^18 both
-/// gave 5-10% more images/s on a loaded machine, 2^20 the lower CPU time.
-constexpr int64_t kMinParallelMemoryBound = 1 << 20;
 
 /// The parallel threshold for `op`: convolutions and contractions count
 /// multiply-adds, everything else memory traffic.
@@ -296,11 +287,9 @@ int64_t minParallelIterations(linalg::LinalgOp op) {
 }
 
 /// Whether the op is below the threshold at which threads pay off, or in a
-/// function that runs on one thread anyway (netrewrite-split-batch's
-/// per-image trunk, called from a parallel loop over the images).
+/// function that runs on one thread anyway (inSerialFunction).
 bool isSmall(linalg::LinalgOp op) {
-  if (auto func = op->getParentOfType<func::FuncOp>();
-      func && func->hasAttr(netrewrite::kSerialFunctionAttr))
+  if (inSerialFunction(op))
     return true;
   int64_t iterations = 1;
   for (int64_t r : op.getStaticLoopRanges())
@@ -536,12 +525,17 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// Half of this machine's L2 (2 MiB per core): the most a tile's reused
+/// operand (a dense layer's input rows, a deep convolution's filter block)
+/// may take so that it stays in L2 beside what streams through.
+constexpr int64_t kHalfL2Bytes = 1 << 20;
+
 /// A matmul (m, n, k) with at most 256 rows that all fit in half of L2
-/// (1 MiB), and at least two 16-wide column blocks: a dense layer applied to
+/// (kHalfL2Bytes), and at least two 16-wide column blocks: a dense layer applied to
 /// a batch, where the weight matrix dominates the traffic. (A weight
 /// gradient, thousands of rows by a batch-sized reduction, is not one.)
 bool isFewRowMatmul(ArrayRef<int64_t> ranges) {
-  return ranges[0] <= 256 && ranges[0] * ranges[2] * 4 <= (1 << 20) &&
+  return ranges[0] <= 256 && ranges[0] * ranges[2] * 4 <= kHalfL2Bytes &&
          ranges[1] >= 32;
 }
 
@@ -650,12 +644,11 @@ std::pair<int64_t, int64_t> convRegisterTile(int64_t width, bool manyColumns) {
 Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
   Schedule s;
   auto [ow, f] = convRegisterTile(ranges[2], /*manyColumns=*/true);
-  // A block's filter must fit in L2 (1 MiB per core here) to be reused
-  // across the batch: 4x64 tiles at 4x4 (VGG16@64's block 5) made 1.2 MB
-  // blocks of the 512->512 filter; 4x32 (8 accumulators) ran 12.6 -> 11.1
-  // ms (batch 32, 1 thread, CPU time).
-  constexpr int64_t kL2Bytes = 1 << 20;
-  if (f > 32 && ranges[4] * ranges[5] * ranges[6] * f * 4 > kL2Bytes)
+  // A block's filter must fit in half of L2 to be reused across the batch:
+  // 4x64 tiles at 4x4 (VGG16@64's block 5) made 1.2 MB blocks of the
+  // 512->512 filter; 4x32 (8 accumulators) ran 12.6 -> 11.1 ms (batch 32,
+  // 1 thread, CPU time).
+  if (f > 32 && ranges[4] * ranges[5] * ranges[6] * f * 4 > kHalfL2Bytes)
     f = 32;
   s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
   s.forSizes = {1, 1, ow, 0, 1, 1,

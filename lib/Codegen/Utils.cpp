@@ -2,6 +2,8 @@
 
 #include "Utils.h"
 
+#include "netrewrite/Codegen/Passes.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -41,4 +43,10 @@ netrewrite::codegen::floatData(Attribute attr, std::vector<float> &storage) {
     return ArrayRef<float>(storage);
   }
   return std::nullopt;
+}
+
+bool netrewrite::codegen::inSerialFunction(Operation *op) {
+  auto func = isa<func::FuncOp>(op) ? cast<func::FuncOp>(op)
+                                    : op->getParentOfType<func::FuncOp>();
+  return func && func->hasAttr(netrewrite::kSerialFunctionAttr);
 }

@@ -4,6 +4,7 @@
 #define NETREWRITE_LIB_CODEGEN_UTILS_H
 
 #include "mlir/IR/Attributes.h"
+#include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -21,6 +22,23 @@ int64_t tileFor(int64_t n, int64_t cap, int64_t multiple = 1);
 /// The dimensions with more than one element, in order: where vectors and
 /// row tiles go (unit dimensions, such as batch 1, are left alone).
 llvm::SmallVector<unsigned> nonUnitDims(llvm::ArrayRef<int64_t> ranges);
+
+/// Below this many elements a memory-bound op (element-wise, reduction of
+/// an element-wise expression, copy), whose iteration is a load and a store
+/// rather than a multiply-add, runs on one thread: 2^20 of them (4 MB of
+/// floats, about 1 ms of one core) outweigh a fork and a barrier even when
+/// the second thread is late. Measured on MobileNetV2@128's training step
+/// (batch 32, 2 threads, docs/benchmarks.md, session 5): its batch norms'
+/// passes at 8x8 to 32x32 and its stride-phase copies ran serially with
+/// 2^22 while the other thread waited; 2^20 and 2^18 both gave 5-10% more
+/// images/s on a loaded machine, 2^20 the lower CPU time. Used by
+/// netrewrite-schedule-cpu and netrewrite-schedule-buffers-cpu alike.
+constexpr int64_t kMinParallelMemoryBound = 1 << 20;
+
+/// Whether `op` is in a function whose ops all run on the calling thread
+/// (netrewrite::kSerialFunctionAttr: netrewrite-split-batch's per-image
+/// trunk, itself called from a parallel loop over the images).
+bool inSerialFunction(mlir::Operation *op);
 
 /// The float32 values of a constant (dense elements, or a `dense_resource`
 /// blob read in place); `storage` holds them when they must be unpacked.
