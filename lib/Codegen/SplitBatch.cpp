@@ -54,6 +54,12 @@ int64_t leadingDim(Value v) {
              : ShapedType::kDynamic;
 }
 
+/// Convolutions and poolings: the ops a trunk exists for.
+bool isWindowed(Operation *op) {
+  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::TransposeConv2DOp,
+             tosa::AvgPool2dOp, tosa::MaxPool2dOp>(op);
+}
+
 /// Whether `op`, given which of its operands carry the batch, treats every
 /// image on its own: result image i depends on operand image i only, and
 /// dimension 0 stays the batch (of size `batch`).
@@ -77,8 +83,7 @@ bool isPerImage(Operation *op, int64_t batch,
         return false;
     return true;
   };
-  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::TransposeConv2DOp,
-          tosa::AvgPool2dOp, tosa::MaxPool2dOp, tosa::ResizeOp>(op))
+  if (isWindowed(op) || isa<tosa::ResizeOp>(op))
     return onlyFirstCarries();
   if (op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
       isa<tosa::MulOp, tosa::CastOp>(op))
@@ -180,9 +185,7 @@ struct SplitBatchPass
       if (!cut && !usesBatched && isPerImage(&op, batch, carries)) {
         trunk.push_back(&op);
         perImage.insert(op.getResults().begin(), op.getResults().end());
-        hasWindow |= isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
-                         tosa::TransposeConv2DOp, tosa::AvgPool2dOp,
-                         tosa::MaxPool2dOp>(op);
+        hasWindow |= isWindowed(&op);
       } else {
         batchedOps.insert(&op);
         batched.insert(op.getResults().begin(), op.getResults().end());
