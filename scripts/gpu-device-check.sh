@@ -11,7 +11,9 @@
 #   3. compiles a small CNN (32x32x3) with netrewrite-compile for the CPU
 #      and with --target=cuda; requires the GPU executable's outputs on one
 #      batch to match the CPU executable's (1e-4, relative to max(1, |cpu|))
-#      and times `bench` on both;
+#      and times `bench` on both; the same for the naive GPU kernels
+#      (-O0, no netrewrite-schedule-cuda), so a wrong tiled kernel and what
+#      the tiled kernels gain both show;
 #   4. ten training steps (Adam) of a CNN with batch norm and dropout, as
 #      --train executables for the CPU and the GPU: every step's loss must
 #      agree within 1e-3 relative (one step per epoch, so the log has each);
@@ -102,6 +104,17 @@ model() {
     say "$name: netrewrite GPU $(echo "$b" | "$PY" -c 'import json,sys; j=json.load(sys.stdin); print("%.1f img/s, %.2f ms/batch" % (j["images_per_s"], j["ms_per_batch"]))')"
   else
     fail "$name: GPU bench"
+  fi
+  # -O0: the naive kernels (no netrewrite-schedule-cuda), for correctness
+  # and for what the tiled kernels gain.
+  if run "$name.log" "$BIN/netrewrite-compile" "$mlir" -O0 --target=cuda --gpu-chip="$CHIP" -o "$d/gpu-naive" &&
+     run "$name.log" "$d/gpu-naive" predict --input=@"$d/x.npy" --output=@"$d/gpu-naive.npy"; then
+    if r=$("$PY" "$HELP" allclose "$d/gpu-naive.npy" "$d/cpu.npy" 1e-4); then say "$name: naive GPU kernels vs CPU: $r"; else fail "$name: naive GPU kernels vs CPU: $r"; fi
+    if b=$("$d/gpu-naive" bench --iterations=10 --warmup=2 --json 2>> "$OUT/$name.log"); then
+      say "$name: netrewrite GPU, naive kernels (-O0) $(echo "$b" | "$PY" -c 'import json,sys; j=json.load(sys.stdin); print("%.1f img/s, %.2f ms/batch" % (j["images_per_s"], j["ms_per_batch"]))')"
+    fi
+  else
+    fail "$name: naive GPU kernels (-O0)"
   fi
   if b=$("$d/cpu" bench --iterations=3 --warmup=1 --json 2>> "$OUT/$name.log"); then
     say "$name: netrewrite CPU ($(nproc) threads) $(echo "$b" | "$PY" -c 'import json,sys; print("%.1f img/s" % json.load(sys.stdin)["images_per_s"])')"

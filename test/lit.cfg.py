@@ -39,9 +39,17 @@ tools = [
     "nrr-parse-replay",
     "netrewrite-export",
     ToolSubst("mlir-opt", unresolved="ignore"),
+    "mlir-runner",
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# MLIR's runtime libraries for mlir-runner (printMemrefF32, ...).
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%mlir_runner_libs", ",".join(
+        os.path.join(llvm_lib_dir, "libmlir_%s.so" % lib)
+        for lib in ("c_runner_utils", "runner_utils"))))
 
 # The real Keras model (nsfwjs's MobileNetV2, TFJS layers format) and TFJS as
 # its reference runtime, fetched by scripts/fetch-npm-keras.sh (run by

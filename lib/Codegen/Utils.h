@@ -3,6 +3,7 @@
 #ifndef NETREWRITE_LIB_CODEGEN_UTILS_H
 #define NETREWRITE_LIB_CODEGEN_UTILS_H
 
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -44,6 +45,15 @@ bool inSerialFunction(mlir::Operation *op);
 /// blob read in place); `storage` holds them when they must be unpacked.
 std::optional<llvm::ArrayRef<float>> floatData(mlir::Attribute attr,
                                                std::vector<float> &storage);
+
+/// Rewrites `op` (on buffers, static shapes, one output, at most
+/// `maxOutputs` output elements, some reduction) into loops over its
+/// reduction dimensions that carry every output element as an iteration
+/// argument: each is loaded before the loops and stored after them, so it
+/// stays in a register (netrewrite-schedule-cuda's per-thread tiles). Fails,
+/// leaving `op` alone, when it does not qualify.
+mlir::LogicalResult accumulateInRegisters(mlir::linalg::LinalgOp op,
+                                          int64_t maxOutputs);
 
 } // namespace netrewrite::codegen
 

@@ -1,8 +1,9 @@
 //===- CUDALowering.cpp - TOSA + nr to host LLVM + CUDA kernels -----------===//
 //
-// Correctness-first GPU lowering from upstream passes: every linalg op
-// becomes a parallel loop nest, tiled so that the leading three dimensions
-// map to blocks and their tiles to threads, outlined into kernels and
+// GPU lowering: convolutions and matmuls get shared-memory and register
+// tiled kernels (netrewrite-schedule-cuda); every other linalg op becomes a
+// parallel loop nest, tiled so that the leading three dimensions map to
+// blocks and their tiles to threads. Kernels are outlined and
 // compiled by NVPTX + ptxas into a binary embedded in the host module. Host
 // buffers live in managed memory (netrewrite-gpu-managed-memory), buffer
 // copies run as kernels (netrewrite-copy-to-linalg), weights are copied to
@@ -64,13 +65,16 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
   if (features.empty())
     features = "+ptx80"; // an unknown chip: let ptxas say what is wrong
   return getTensorToBuffersPipelineText().str() + "," +
-      // Parallel loops -> blocks x threads -> outlined kernels.
+      // Convolutions and matmuls: tiled kernels of their own.
+      (o.schedule ? " func.func(netrewrite-schedule-cuda, canonicalize)," : "") +
+      // The rest: parallel loops -> blocks x threads -> outlined kernels.
       // Buffer copies as linalg, so they become kernels too.
       " func.func(netrewrite-copy-to-linalg, convert-linalg-to-parallel-loops,"
       " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +
       " no-min-max-bounds}, gpu-map-parallel-loops,"
       " convert-parallel-loops-to-gpu),"
-      " gpu-kernel-outlining, func.func(llvm-request-c-wrappers),"
+      " gpu-kernel-outlining, netrewrite-gpu-workgroup-buffers,"
+      " func.func(llvm-request-c-wrappers),"
       // After the C-wrapper request: the runtime's free is a plain C symbol.
       " netrewrite-gpu-managed-memory, canonicalize, lower-affine,"
       " convert-scf-to-cf,"

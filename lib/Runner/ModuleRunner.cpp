@@ -111,6 +111,8 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
 #if NETREWRITE_ENABLE_CUDA
     CUDAPipelineOptions cudaOptions;
     cudaOptions.chip = options.cudaChip;
+    // --codegen-opt=0: the naive kernels (the reference), as for the CPU.
+    cudaOptions.schedule = options.pipelineOptLevel > 0;
     if (std::string f = getPTXFeaturesForChip(options.cudaChip); !f.empty())
       cudaOptions.features = f;
     built = buildCUDALoweringPipeline(pm, cudaOptions);

@@ -83,7 +83,8 @@ static cl::opt<std::string> gpuChip(
              "GPUs compile when they load it"),
     cl::init("sm_90"), cl::cat(compileCategory));
 static cl::opt<unsigned> optLevel(
-    "O", cl::desc("0: naive loops; 1-3: scheduled, vectorised, parallel code"),
+    "O", cl::desc("0: naive loops; 1-3: scheduled, vectorised, parallel code "
+                  "(--target=cuda: shared-memory tiled conv/matmul kernels)"),
     cl::init(3), cl::Prefix, cl::cat(compileCategory));
 static cl::opt<std::string>
     emit("emit", cl::desc("What to write: exe (default), obj, llvm, mlir-llvm"),
@@ -357,6 +358,7 @@ int main(int argc, char **argv) {
   if (cuda) {
     netrewrite::CUDAPipelineOptions gpuOptions;
     gpuOptions.chip = gpuChip;
+    gpuOptions.schedule = optLevel > 0;
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
   } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel,

@@ -55,7 +55,8 @@ static cl::opt<std::string>
 static cl::opt<unsigned> codegenOpt(
     "codegen-opt",
     cl::desc("Lowering pipeline: 0 naive loops (reference), 3 tiled, "
-             "vectorised, parallel (netrewrite-lower-cpu{opt-level=3})"),
+             "vectorised, parallel (netrewrite-lower-cpu{opt-level=3}; "
+             "--target=cuda: shared-memory tiled conv/matmul kernels)"),
     cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned>
     threads("num-threads",

@@ -261,4 +261,46 @@ def SplitBatch : Pass<"netrewrite-split-batch", "mlir::ModuleOp"> {
   ];
 }
 
+def ScheduleCUDA : Pass<"netrewrite-schedule-cuda", "mlir::func::FuncOp"> {
+  let summary = "Block-, shared-memory- and register-tiled GPU kernels for convolutions and matmuls";
+  let description = [{
+    Runs on bufferized code, before the CUDA pipeline turns the remaining
+    linalg ops into naive parallel loops. For each `linalg.conv_2d_nhwc_fhwc`,
+    `linalg.matmul` and `linalg.batch_matmul` with static shapes it generates
+    a transform-dialect script (printable with `print-schedules`) that
+
+    - tiles the output into block tiles (`scf.forall` mapped to
+      `#gpu.block<linear_dim_*>`),
+    - walks the reduction in chunks (`scf.for`), copying each chunk's input
+      and filter (or A and B) tiles into workgroup (shared) memory
+      (`transform.structured.promote`), the copies spread over the block's
+      threads,
+    - gives each thread a small output tile (`#gpu.thread<linear_dim_*>`)
+      whose accumulators live in registers across the chunk (scalar
+      `scf.for` iteration arguments, one per output element),
+    - and maps the loops to one `gpu.launch` (`transform.gpu.map_forall_to_blocks`,
+      `map_nested_forall_to_threads`, which puts a `gpu.barrier` after each
+      copy and after the compute of each chunk).
+
+    Tile sizes divide the static sizes, so every tile is full. With
+    `map-to-gpu=false` the loops stay `scf.forall` and the buffers ordinary
+    memory: the same tiling then runs on the CPU, which is how the tests
+    check its arithmetic on machines without a GPU.
+  }];
+  let options = [
+    Option<"printSchedules", "print-schedules", "bool", "false",
+           "Print the transform script generated for each op to stderr">,
+    Option<"mapToGPU", "map-to-gpu", "bool", "true",
+           "Map the tiled loops to a gpu.launch and place the staged tiles "
+           "in workgroup memory (false: keep scf.forall loops and ordinary "
+           "buffers, runnable on the CPU)">,
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
+    "mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD

@@ -88,4 +88,16 @@ def GPUFatbin : Pass<"netrewrite-gpu-fatbin", "mlir::ModuleOp"> {
   ];
 }
 
+def GPUWorkgroupBuffers : Pass<"netrewrite-gpu-workgroup-buffers", "mlir::ModuleOp"> {
+  let summary = "Turn workgroup-memory allocations in kernels into workgroup attributions";
+  let description = [{
+    netrewrite-schedule-cuda stages tiles in `memref.alloc`s of
+    `#gpu.address_space<workgroup>`, which no lowering to NVVM accepts. After
+    gpu-kernel-outlining this pass makes each of them a workgroup
+    attribution of its `gpu.func` (a static `.shared` array in PTX) and
+    drops their deallocations.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect"];
+}
+
 #endif // NETREWRITE_CONVERSION_PASSES_TD

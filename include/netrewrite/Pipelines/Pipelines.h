@@ -52,6 +52,12 @@ struct CUDAPipelineOptions
       *this, "tile-sizes",
       llvm::cl::desc("Threads per block along the leading loop dimensions"),
       llvm::cl::init("1,4,32")};
+  Option<bool> schedule{
+      *this, "schedule",
+      llvm::cl::desc("Shared-memory and register tiled kernels for "
+                     "convolutions and matmuls (netrewrite-schedule-cuda); "
+                     "false: every op as naive parallel loops"),
+      llvm::cl::init(true)};
 };
 
 /// Lowers TOSA + nr to host LLVM code that launches CUDA kernels compiled
