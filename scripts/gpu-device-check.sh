@@ -18,8 +18,9 @@
 #      --train executables for the CPU and the GPU: every step's loss must
 #      agree within 1e-3 relative (one step per epoch, so the log has each);
 #   5. the same as 3. for MobileNetV2 at 128x128 and VGG16 at 64x64
-#      (torchvision, random weights, 10 classes, batch 32), plus PyTorch CUDA
-#      images/s on the same model when torch with CUDA is installed.
+#      (torchvision, random weights, 10 classes, batch 128), plus PyTorch CUDA
+#      images/s on the same model when torch with CUDA is installed;
+#   6. VGG16@64's training images/s (batch 128, RMSProp) on the GPU.
 #
 # usage: scripts/gpu-device-check.sh [BUILD_DIR]     (default ROOT/build-gpu)
 # Results: $OUT (default ROOT/gpu-check-out): summary.txt, one log per step;
@@ -150,7 +151,7 @@ else
 fi
 
 # 5. The real models.
-for spec in mobilenet_v2:32x3x128x128 vgg16:32x3x64x64; do
+for spec in mobilenet_v2:128x3x128x128 vgg16:128x3x64x64; do
   name="${spec%%:*}" shape="${spec##*:}" d="$WORK/${spec%%:*}"
   mkdir -p "$d"
   if over_budget; then say "$name: skipped (time budget ${BUDGET}s reached)"; continue; fi
@@ -162,6 +163,27 @@ for spec in mobilenet_v2:32x3x128x128 vgg16:32x3x64x64; do
   t=$("$PY" "$HELP" torch "$name" "$shape" 20 2>> "$OUT/$name.log")
   say "$name: PyTorch CUDA (fp32, no TF32): $t"
 done
+
+# 6. Training throughput: VGG16@64, batch 128, RMSProp, two epochs of 4
+# steps on synthetic images (the second epoch's images/s). Last, since its
+# --train build is the longest compile of the check.
+d="$WORK/vgg16_train"; mkdir -p "$d"
+if over_budget; then
+  say "vgg16 training: skipped (time budget ${BUDGET}s reached)"
+elif [ -f "$WORK/vgg16/model.mlirbc" ]; then
+  "$PY" -c "import numpy as np; r=np.random.default_rng(3); np.save('$d/images.npy', r.uniform(0,1,(512,64,64,3)).astype(np.float32)); np.save('$d/labels.npy', r.integers(0,10,512).astype(np.float32))"
+  t0=$SECONDS
+  if run vgg16_train.log "$BIN/netrewrite-compile" "$WORK/vgg16/model.mlirbc" --train --optimizer=rmsprop --target=cuda --gpu-chip="$CHIP" -o "$d/gpu"; then
+    say "vgg16 training: compiled for cuda in $((SECONDS - t0))s"
+    if run vgg16_train.log "$d/gpu" train --data="$d" --epochs=2 --batch=128 --optimizer=rmsprop --lr=1e-4 --seed=1 --log="$d/log.csv" --checkpoint="$d/ckpt"; then
+      say "vgg16 training: netrewrite GPU $(tail -1 "$d/log.csv" | awk -F, '{printf "%.1f img/s (second epoch)", $NF}')"
+    else
+      fail "vgg16 training: GPU train"
+    fi
+  else
+    fail "vgg16 training: CUDA compile"
+  fi
+fi
 
 say "== done in ${SECONDS}s: $([ "$FAILED" = 0 ] && echo 'all checks passed' || echo 'some checks FAILED')"
 exit "$FAILED"
