@@ -17,9 +17,7 @@
 
 #include "Utils.h"
 
-#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace netrewrite {
@@ -311,35 +309,12 @@ void serializeIfSmall(linalg::LinalgOp op, Schedule &s) {
 }
 
 /// The op (`%op`) and its fused epilogue (`%ep`) come into the script as
-/// arguments bound to them (scheduleBindings) rather than found with
-/// transform.structured.match, which walks the whole function for every
-/// scheduled op.
+/// arguments bound to them (codegen::applySchedule).
 std::string scheduleHandleArgs(const Schedule &s) {
   std::string args = ", %op: !transform.any_op {transform.consumed}";
   if (s.epilogueForSizes)
     args += ", %ep: !transform.any_op {transform.consumed}";
   return args;
-}
-
-/// The payload of scheduleHandleArgs' arguments, after the root.
-RaggedArray<transform::MappedValue>
-scheduleBindings(func::FuncOp func, Operation *op, Operation *epilogue) {
-  RaggedArray<transform::MappedValue> bindings;
-  bindings.push_back(ArrayRef<transform::MappedValue>{func.getOperation()});
-  bindings.push_back(ArrayRef<transform::MappedValue>{op});
-  if (epilogue)
-    bindings.push_back(ArrayRef<transform::MappedValue>{epilogue});
-  return bindings;
-}
-
-/// The transform interpreter's options for one op's schedule. Its
-/// expensive checks (handle invalidation, re-verifying the payload after
-/// each transform) walk the whole function every time, and a function is
-/// scheduled one op at a time: quadratic in a training step's thousands of
-/// ops (MobileNetV2@128's @train_step spent most of its compile time here).
-/// The scripts are generated, fixed and tested, so the checks are off.
-transform::TransformOptions scheduleOptions() {
-  return transform::TransformOptions().enableExpensiveChecks(false);
 }
 
 /// Visits the ops of `region` and of the regions nested in them, except
@@ -956,12 +931,9 @@ struct ScheduleCPUPass
                    << op->getLoc() << "\n"
                    << script;
     OwningOpRef<ModuleOp> transformModule =
-        parseSourceString<ModuleOp>(script, ctx);
+        netrewrite::codegen::parseSchedule(func, script);
     if (!transformModule)
-      return func.emitError(
-          "internal error: a generated schedule does not parse");
-    Operation *entry = transform::detail::findTransformEntryPoint(
-        func, *transformModule, "__transform_main");
+      return failure();
     op->setAttr(kTargetAttr, UnitAttr::get(ctx));
     if (schedule->fuseInitOperand)
       op->getOperand(*schedule->fuseInitOperand)
@@ -981,10 +953,11 @@ struct ScheduleCPUPass
           llvm::errs() << "// schedule not applied: " << diag << "\n";
         return success();
       });
-      applied = transform::applyTransformNamedSequence(
-          scheduleBindings(func, op, epilogue),
-          cast<transform::TransformOpInterface>(entry), *transformModule,
-          scheduleOptions());
+      SmallVector<Operation *, 2> args{op.getOperation()};
+      if (epilogue)
+        args.push_back(epilogue);
+      applied =
+          netrewrite::codegen::applySchedule(func, args, *transformModule);
     }
     // The fused init producer now runs per tile inside the forall; the
     // original still feeds the forall's shared output, which every tile

@@ -21,9 +21,6 @@
 
 #include "Utils.h"
 
-#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace netrewrite {
@@ -282,7 +279,6 @@ struct ScheduleCUDAPass
   }
 
   LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {
-    MLIRContext *ctx = &getContext();
     std::optional<GPUTiling> tiling = tilingFor(op);
     if (!tiling)
       return success();
@@ -292,21 +288,13 @@ struct ScheduleCUDAPass
                    << op->getLoc() << "\n"
                    << script;
     OwningOpRef<ModuleOp> transformModule =
-        parseSourceString<ModuleOp>(script, ctx);
+        netrewrite::codegen::parseSchedule(func, script);
     if (!transformModule)
-      return func.emitError(
-          "internal error: a generated GPU schedule does not parse");
-    Operation *entry = transform::detail::findTransformEntryPoint(
-        func, *transformModule, "__transform_main");
-    RaggedArray<transform::MappedValue> bindings;
-    bindings.push_back(ArrayRef<transform::MappedValue>{func.getOperation()});
-    bindings.push_back(ArrayRef<transform::MappedValue>{op.getOperation()});
+      return failure();
     // The script is generated for shapes it handles; a failure is a bug,
     // reported with the op's location.
-    if (failed(transform::applyTransformNamedSequence(
-            bindings, cast<transform::TransformOpInterface>(entry),
-            *transformModule,
-            transform::TransformOptions().enableExpensiveChecks(false))))
+    if (failed(netrewrite::codegen::applySchedule(
+            func, {op.getOperation()}, *transformModule)))
       return func.emitError("internal error: the GPU schedule of ")
              << op->getName() << " at " << op->getLoc() << " failed";
     return success();

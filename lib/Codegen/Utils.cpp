@@ -4,8 +4,10 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Parser/Parser.h"
 
 using namespace mlir;
 
@@ -49,4 +51,29 @@ bool netrewrite::codegen::inSerialFunction(Operation *op) {
   auto func = isa<func::FuncOp>(op) ? cast<func::FuncOp>(op)
                                     : op->getParentOfType<func::FuncOp>();
   return func && func->hasAttr(netrewrite::kSerialFunctionAttr);
+}
+
+OwningOpRef<ModuleOp> netrewrite::codegen::parseSchedule(Operation *anchor,
+                                                         StringRef script) {
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(script, anchor->getContext());
+  if (!module)
+    anchor->emitError("internal error: a generated schedule does not parse");
+  return module;
+}
+
+LogicalResult netrewrite::codegen::applySchedule(Operation *root,
+                                                 ArrayRef<Operation *> args,
+                                                 ModuleOp script) {
+  Operation *entry = transform::detail::findTransformEntryPoint(
+      root, script, "__transform_main");
+  if (!entry)
+    return failure();
+  RaggedArray<transform::MappedValue> bindings;
+  bindings.push_back(ArrayRef<transform::MappedValue>{root});
+  for (Operation *arg : args)
+    bindings.push_back(ArrayRef<transform::MappedValue>{arg});
+  return transform::applyTransformNamedSequence(
+      bindings, cast<transform::TransformOpInterface>(entry), script,
+      transform::TransformOptions().enableExpensiveChecks(false));
 }

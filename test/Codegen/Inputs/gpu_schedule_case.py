@@ -4,7 +4,8 @@
 `@f` computes the op (zero-initialised output) and `@main` calls it on
 seeded random inputs and prints the output with printMemrefF32, for
 mlir-runner. The expected output, computed here with numpy (float64), goes
-to expected.npy; utils/compare_printed_memref.py compares the two.
+to expected.npy (utils/printed_memref_to_npy.py turns the printed output
+into a .npy for utils/npy_allclose.py).
 
   gpu_schedule_case.py OUTDIR conv   N H W C F KH KW STRIDE
   gpu_schedule_case.py OUTDIR matmul B M N K       (B = 0: linalg.matmul)
