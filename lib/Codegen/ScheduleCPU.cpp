@@ -926,12 +926,8 @@ struct ScheduleCPUPass
         !initInRegisters)
       schedule->initInRegisters = false;
     std::string script = scriptFor(*schedule);
-    if (printSchedules)
-      llvm::errs() << "// schedule for " << op->getName() << " at "
-                   << op->getLoc() << "\n"
-                   << script;
     OwningOpRef<ModuleOp> transformModule =
-        netrewrite::codegen::parseSchedule(func, script);
+        netrewrite::codegen::parseSchedule(func, op, script, printSchedules);
     if (!transformModule)
       return failure();
     op->setAttr(kTargetAttr, UnitAttr::get(ctx));

@@ -283,12 +283,8 @@ struct ScheduleCUDAPass
     if (!tiling)
       return success();
     std::string script = scriptFor(*tiling, mapToGPU);
-    if (printSchedules)
-      llvm::errs() << "// schedule for " << op->getName() << " at "
-                   << op->getLoc() << "\n"
-                   << script;
     OwningOpRef<ModuleOp> transformModule =
-        netrewrite::codegen::parseSchedule(func, script);
+        netrewrite::codegen::parseSchedule(func, op, script, printSchedules);
     if (!transformModule)
       return failure();
     // The script is generated for shapes it handles; a failure is a bug,

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -54,7 +55,13 @@ bool netrewrite::codegen::inSerialFunction(Operation *op) {
 }
 
 OwningOpRef<ModuleOp> netrewrite::codegen::parseSchedule(Operation *anchor,
-                                                         StringRef script) {
+                                                         Operation *op,
+                                                         StringRef script,
+                                                         bool print) {
+  if (print)
+    llvm::errs() << "// schedule for " << op->getName() << " at "
+                 << op->getLoc() << "\n"
+                 << script;
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(script, anchor->getContext());
   if (!module)
