@@ -31,14 +31,24 @@ static constexpr llvm::StringLiteral kTensorToBuffers =
     " buffer-results-to-out-params{modify-public-functions},"
     " buffer-deallocation-pipeline";
 
-static const std::string kCPUPipeline =
-    kTensorToBuffers.str() +
-    // Loops and the LLVM dialect.
+// Loops and the LLVM dialect.
+static constexpr llvm::StringLiteral kNaiveBack =
     ", func.func(convert-linalg-to-loops), netrewrite-approximate-erf,"
     " math-expand-ops, expand-strided-metadata, lower-affine,"
     " convert-scf-to-cf{allow-pattern-rollback=false},"
     " func.func(llvm-request-c-wrappers), convert-to-llvm,"
     " reconcile-unrealized-casts";
+
+static const std::string kCPUPipeline =
+    kTensorToBuffers.str() + kNaiveBack.str();
+
+/// The CUDA target's tiled convolutions and matmuls as CPU loops (block
+/// and thread loops run one after the other, which the barriers between
+/// copies and compute make equivalent).
+static const std::string kCPUEmulatedGPUSchedulePipeline =
+    kTensorToBuffers.str() +
+    ", func.func(netrewrite-schedule-cuda{map-to-gpu=0}, scf-forall-to-for)" +
+    kNaiveBack.str();
 
 llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {
   return kTensorToBuffers;
@@ -100,7 +110,10 @@ static const std::string kCPUFastSplitPipeline =
     kCPUFastFront.str() + kSplitBatch.str() + kCPUFastBack.str();
 
 llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel,
-                                                       bool splitBatch) {
+                                                       bool splitBatch,
+                                                       bool emulateGPUSchedule) {
+  if (emulateGPUSchedule)
+    return kCPUEmulatedGPUSchedulePipeline;
   if (optLevel == 0)
     return kCPUPipeline;
   return splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
@@ -108,9 +121,11 @@ llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel,
 
 LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,
                                                    unsigned optLevel,
-                                                   bool splitBatch) {
-  return parsePassPipeline(getCPULoweringPipelineText(optLevel, splitBatch),
-                           pm);
+                                                   bool splitBatch,
+                                                   bool emulateGPUSchedule) {
+  return parsePassPipeline(
+      getCPULoweringPipelineText(optLevel, splitBatch, emulateGPUSchedule),
+      pm);
 }
 
 namespace {
@@ -125,6 +140,12 @@ struct CPULoweringOptions : public PassPipelineOptions<CPULoweringOptions> {
       llvm::cl::desc("With opt-level >= 1: run @forward's per-image trunk one "
                      "image at a time, in parallel over the images"),
       llvm::cl::init(false)};
+  Option<bool> emulateGPUSchedule{
+      *this, "emulate-gpu-schedule",
+      llvm::cl::desc("Tests: the CUDA target's tiled convolutions and "
+                     "matmuls as naive CPU loops (netrewrite-schedule-cuda"
+                     "{map-to-gpu=0}); the other ops as with opt-level=0"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -135,7 +156,8 @@ void netrewrite::registerPipelines() {
       "C-interface entry points whose results are out-parameters",
       [](OpPassManager &pm, const CPULoweringOptions &options) {
         if (failed(buildCPULoweringPipeline(pm, options.optLevel,
-                                            options.splitBatch)))
+                                            options.splitBatch,
+                                            options.emulateGPUSchedule)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
       });
   PassPipelineRegistration<CUDAPipelineOptions>(

@@ -106,7 +106,9 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   PassManager pm(module->getName());
   LogicalResult built = failure();
   if (options.target == Target::CPU) {
-    built = buildCPULoweringPipeline(pm, options.pipelineOptLevel);
+    built = buildCPULoweringPipeline(pm, options.pipelineOptLevel,
+                                     /*splitBatch=*/false,
+                                     options.emulateGPUSchedule);
   } else {
 #if NETREWRITE_ENABLE_CUDA
     CUDAPipelineOptions cudaOptions;

@@ -127,6 +127,13 @@ static cl::opt<bool> splitBatch(
              "(netrewrite-split-batch; batches of 8 and more; default on)"),
     cl::init(true), cl::cat(compileCategory));
 
+static cl::opt<bool> emulateGPUSchedule(
+    "emulate-gpu-schedule",
+    cl::desc("Tests, --target=cpu: convolutions and matmuls with the CUDA "
+             "target's tiling (netrewrite-schedule-cuda), run as CPU loops; "
+             "everything else as at -O0"),
+    cl::init(false), cl::Hidden, cl::cat(compileCategory));
+
 static cl::opt<bool> splitBodies(
     "split-parallel-bodies",
     cl::desc("With --train: compile the outlined parallel loop bodies with "
@@ -293,6 +300,12 @@ int main(int argc, char **argv) {
   bool cuda = target == "cuda";
   if (target != "cpu" && !cuda)
     return fail("--target=" + target + ": expected cpu or cuda");
+  if (emulateGPUSchedule && cuda)
+    return fail("--emulate-gpu-schedule is for --target=cpu (it runs the "
+                "CUDA target's tiling as CPU loops)");
+  // The emulation is the naive pipeline plus the GPU tiling: no OpenMP.
+  if (emulateGPUSchedule)
+    optLevel = 0;
 #ifndef NETREWRITE_CUDA_RUNTIME_LIB
   if (cuda)
     return fail("--target=cuda: this build has no CUDA target (cuda.h was "
@@ -361,8 +374,8 @@ int main(int argc, char **argv) {
     gpuOptions.schedule = optLevel > 0;
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
-  } else if (failed(netrewrite::buildCPULoweringPipeline(pm, optLevel,
-                                                         splitBatch))) {
+  } else if (failed(netrewrite::buildCPULoweringPipeline(
+                 pm, optLevel, splitBatch, emulateGPUSchedule))) {
     return fail("internal error: the CPU pipeline does not parse");
   }
   TimingScope lowerTiming = rootTiming.nest("MLIR lowering");

@@ -62,6 +62,11 @@ static cl::opt<unsigned>
     threads("num-threads",
             cl::desc("Threads for --codegen-opt>0 (default: all cores)"),
             cl::init(0), cl::cat(runCategory));
+static cl::opt<bool> emulateGPUSchedule(
+    "emulate-gpu-schedule",
+    cl::desc("Tests, --target=cpu: convolutions and matmuls with the CUDA "
+             "target's tiling, run as CPU loops"),
+    cl::init(false), cl::Hidden, cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(2), cl::Prefix,
                                   cl::cat(runCategory));
@@ -155,6 +160,7 @@ int main(int argc, char **argv) {
                 " (optionally with the suffix a)");
   options.cudaChip = gpuChip;
   options.pipelineOptLevel = codegenOpt;
+  options.emulateGPUSchedule = emulateGPUSchedule;
   options.threads = threads;
   auto results = netrewrite::runFunction(*module, functionName, inputs, options);
   if (!results)

@@ -17,9 +17,14 @@ namespace netrewrite {
 /// (tiled, vectorised, OpenMP-parallel; the code then needs libomp).
 /// `splitBatch` (opt-level >= 1) runs `forward`'s per-image trunk one image
 /// at a time, in parallel over the images (netrewrite-split-batch).
+/// `emulateGPUSchedule` (opt-level 0, for tests) gives convolutions and
+/// matmuls the CUDA target's tiling (netrewrite-schedule-cuda{map-to-gpu=0})
+/// run as loops on the CPU: the GPU kernels' arithmetic, checkable without
+/// a GPU.
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
                                              unsigned optLevel = 0,
-                                             bool splitBatch = false);
+                                             bool splitBatch = false,
+                                             bool emulateGPUSchedule = false);
 
 /// The front half both pipelines share: TOSA + nr on tensors to bufferized
 /// linalg whose results are out-parameters, deallocation included (placed
@@ -28,7 +33,8 @@ llvm::StringRef getTensorToBuffersPipelineText();
 
 /// The textual form of the CPU pipeline, for docs and `--help`.
 llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0,
-                                           bool splitBatch = false);
+                                           bool splitBatch = false,
+                                           bool emulateGPUSchedule = false);
 
 /// Options of the CUDA pipeline (`--netrewrite-lower-cuda{chip=sm_80}`).
 struct CUDAPipelineOptions

@@ -31,6 +31,9 @@ struct RunOptions {
   std::string cudaChip = "sm_90";
   /// Lowering pipeline: 0 naive loops, >= 1 the scheduled (fast) pipeline.
   unsigned pipelineOptLevel = 0;
+  /// Target::CPU, tests: run convolutions and matmuls with the CUDA
+  /// target's tiling, as CPU loops (buildCPULoweringPipeline).
+  bool emulateGPUSchedule = false;
   /// Threads for the parallel loops of the fast pipeline; 0 = all cores.
   unsigned threads = 0;
 };
