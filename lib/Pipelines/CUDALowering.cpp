@@ -74,6 +74,8 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
       " no-min-max-bounds}, gpu-map-parallel-loops,"
       " convert-parallel-loops-to-gpu),"
       " gpu-kernel-outlining, netrewrite-gpu-workgroup-buffers,"
+      " netrewrite-gpu-merge-kernel-modules{kernels-per-module=" +
+      std::to_string(o.kernelsPerModule) + "},"
       " func.func(llvm-request-c-wrappers),"
       // After the C-wrapper request: the runtime's free is a plain C symbol.
       " netrewrite-gpu-managed-memory, canonicalize, lower-affine,"

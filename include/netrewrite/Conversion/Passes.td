@@ -100,4 +100,26 @@ def GPUWorkgroupBuffers : Pass<"netrewrite-gpu-workgroup-buffers", "mlir::Module
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::memref::MemRefDialect"];
 }
 
+def GPUMergeKernelModules : Pass<"netrewrite-gpu-merge-kernel-modules", "mlir::ModuleOp"> {
+  let summary = "Put the outlined kernels into fewer gpu.modules";
+  let description = [{
+    gpu-kernel-outlining gives every kernel a gpu.module of its own, and
+    each module becomes its own LLVM module, PTX file, ptxas and fatbinary
+    run and embedded binary: a training step's thousands of small kernels
+    spent most of their compile time in per-module overhead. This pass
+    moves the kernels of each run of `kernels-per-module` consecutive
+    modules into the first of them and points the `gpu.launch_func`s at
+    their new module (a kernel whose name is taken there, as every
+    outlined kernel of one function has the same name, takes its old
+    module's name).
+  }];
+  let options = [
+    Option<"kernelsPerModule", "kernels-per-module", "unsigned", "32",
+           "Kernels per gpu.module (netrewrite-gpu-fatbin still compiles "
+           "the modules in parallel, so a few modules per core keep every "
+           "core busy)">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
 #endif // NETREWRITE_CONVERSION_PASSES_TD

@@ -64,6 +64,11 @@ struct CUDAPipelineOptions
                      "convolutions and matmuls (netrewrite-schedule-cuda); "
                      "false: every op as naive parallel loops"),
       llvm::cl::init(true)};
+  Option<unsigned> kernelsPerModule{
+      *this, "kernels-per-module",
+      llvm::cl::desc("Kernels per gpu.module, hence per PTX/ptxas/fatbin "
+                     "(netrewrite-gpu-merge-kernel-modules; 1: one each)"),
+      llvm::cl::init(32)};
 };
 
 /// Lowers TOSA + nr to host LLVM code that launches CUDA kernels compiled
