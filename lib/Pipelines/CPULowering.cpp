@@ -47,7 +47,8 @@ static const std::string kCPUPipeline =
 /// copies and compute make equivalent).
 static const std::string kCPUEmulatedGPUSchedulePipeline =
     kTensorToBuffers.str() +
-    ", func.func(netrewrite-schedule-cuda{map-to-gpu=0}, scf-forall-to-for)" +
+    ", func.func(netrewrite-schedule-cuda{map-to-gpu=0}, scf-forall-to-for,"
+    " netrewrite-reductions-inner)" +
     kNaiveBack.str();
 
 llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {

@@ -67,7 +67,9 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
   return getTensorToBuffersPipelineText().str() + "," +
       // Convolutions and matmuls: tiled kernels of their own.
       (o.schedule ? " func.func(netrewrite-schedule-cuda, canonicalize)," : "") +
-      // The rest: parallel loops -> blocks x threads -> outlined kernels.
+      // The rest: parallel loops -> blocks x threads -> outlined kernels,
+      // reductions inside (not host loops of launches).
+      " func.func(netrewrite-reductions-inner),"
       // Buffer copies as linalg, so they become kernels too.
       " func.func(netrewrite-copy-to-linalg, convert-linalg-to-parallel-loops,"
       " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +

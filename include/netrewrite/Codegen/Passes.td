@@ -303,4 +303,19 @@ def ScheduleCUDA : Pass<"netrewrite-schedule-cuda", "mlir::func::FuncOp"> {
   ];
 }
 
+def ReductionsInner : Pass<"netrewrite-reductions-inner", "mlir::func::FuncOp"> {
+  let summary = "Put every linalg op's reduction loops inside its parallel ones";
+  let description = [{
+    A linalg op whose reduction dimension comes before a parallel one (a
+    sum over the batch, `tosa.reduce_sum` over axis 0, the batch-norm
+    statistics of a training step) becomes, through
+    convert-linalg-to-parallel-loops, a sequential loop around a parallel
+    one: in the CUDA pipeline a host loop launching one kernel per
+    iteration, each waited for. Interchanged (named ops generalized first),
+    the parallel loops come first and the op is one kernel whose threads
+    each run the reduction.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD
