@@ -39,6 +39,8 @@ constexpr llvm::StringLiteral kAccumulateAttr =
 constexpr int64_t kMaxStagedBytes = 40 * 1024;
 /// The most output elements a thread keeps in registers.
 constexpr int64_t kMaxThreadOutputs = 32;
+/// The most threads of a block (CUDA's limit is 1024).
+constexpr int64_t kMaxThreads = 512;
 
 /// How one op is tiled. Loop dimensions are the op's: parallel ones first,
 /// then reductions (true of the ops scheduled here).
@@ -79,12 +81,14 @@ struct GPUTiling {
   }
 };
 
-std::optional<GPUTiling> convTiling(linalg::Conv2DNhwcFhwcOp conv) {
+std::optional<GPUTiling> convTiling(linalg::Conv2DNhwcFhwcOp conv,
+                                    int64_t maxChannels) {
   SmallVector<int64_t> r = cast<linalg::LinalgOp>(*conv).getStaticLoopRanges();
   // (n, oh, ow, f, kh, kw, c)
   auto strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
   auto dilations = llvm::to_vector(conv.getDilations().getValues<int64_t>());
-  int64_t bh = tileFor(r[1], 8), bw = tileFor(r[2], 8), bf = tileFor(r[3], 64);
+  int64_t bh = tileFor(r[1], 8), bw = tileFor(r[2], 8),
+          bf = tileFor(r[3], maxChannels);
   int64_t th = bh % 2 ? 1 : 2, tw = bw % 2 ? 1 : 2, tf = tileFor(bf, 8);
   GPUTiling t;
   t.block = {1, bh, bw, bf};
@@ -103,11 +107,13 @@ std::optional<GPUTiling> convTiling(linalg::Conv2DNhwcFhwcOp conv) {
 }
 
 /// linalg.matmul (m, n, k) and linalg.batch_matmul (b, m, n, k).
-std::optional<GPUTiling> matmulTiling(linalg::LinalgOp op) {
+std::optional<GPUTiling> matmulTiling(linalg::LinalgOp op, int64_t maxRows,
+                                      int64_t maxColumns) {
   SmallVector<int64_t> r = op.getStaticLoopRanges();
   bool batched = r.size() == 4;
   int64_t m = r[batched], n = r[batched + 1], k = r[batched + 2];
-  int64_t bm = tileFor(m, 64), bn = tileFor(n, 64), kc = tileFor(k, 16);
+  int64_t bm = tileFor(m, maxRows), bn = tileFor(n, maxColumns),
+          kc = tileFor(k, 16);
   int64_t tm = tileFor(bm, 4), tn = tileFor(bn, 8);
   GPUTiling t;
   t.block = {bm, bn};
@@ -131,16 +137,35 @@ std::optional<GPUTiling> tilingFor(linalg::LinalgOp op) {
         return !m || !m.getElementType().isF32();
       }))
     return std::nullopt;
-  std::optional<GPUTiling> t;
-  if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(*op))
-    t = convTiling(conv);
+  auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(*op);
   // Plain (not transposed) operand layouts only.
-  else if (auto mm = dyn_cast<linalg::MatmulOp>(*op);
-           mm && !mm.hasUserDefinedMaps())
-    t = matmulTiling(op);
-  else if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(*op);
-           bmm && !bmm.hasUserDefinedMaps())
-    t = matmulTiling(op);
+  auto mm = dyn_cast<linalg::MatmulOp>(*op);
+  auto bmm = dyn_cast<linalg::BatchMatmulOp>(*op);
+  bool matmul = (mm && !mm.hasUserDefinedMaps()) ||
+                (bmm && !bmm.hasUserDefinedMaps());
+  if (!conv && !matmul)
+    return std::nullopt;
+  // Sizes with no small divisor (a prime number of channels) give threads
+  // one output wide, hence too many threads for the block: then the
+  // largest block tile (in outputs) within kMaxThreads.
+  std::optional<GPUTiling> t;
+  int64_t best = 0;
+  for (int64_t rows = 64; rows >= 1; rows /= 2)
+    for (int64_t columns = 64; columns >= 1; columns /= 2) {
+      if (conv && rows != 64)
+        break;
+      std::optional<GPUTiling> c =
+          conv ? convTiling(conv, columns) : matmulTiling(op, rows, columns);
+      if (!c || c->threadCount() > kMaxThreads)
+        continue;
+      int64_t outputs = 1;
+      for (int64_t b : c->block)
+        outputs *= b;
+      if (outputs > best) {
+        best = outputs;
+        t = c;
+      }
+    }
   if (t) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     t->ranges.assign(ranges.begin(), ranges.begin() + t->block.size());
