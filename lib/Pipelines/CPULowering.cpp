@@ -48,7 +48,7 @@ static const std::string kCPUPipeline =
 static const std::string kCPUEmulatedGPUSchedulePipeline =
     kTensorToBuffers.str() +
     ", func.func(netrewrite-schedule-cuda{map-to-gpu=0}, scf-forall-to-for,"
-    " netrewrite-reductions-inner)" +
+    " netrewrite-reductions-inner, netrewrite-split-reductions)" +
     kNaiveBack.str();
 
 llvm::StringRef netrewrite::getTensorToBuffersPipelineText() {

@@ -69,7 +69,8 @@ std::string netrewrite::getCUDALoweringPipelineText(const CUDAPipelineOptions &o
       (o.schedule ? " func.func(netrewrite-schedule-cuda, canonicalize)," : "") +
       // The rest: parallel loops -> blocks x threads -> outlined kernels,
       // reductions inside (not host loops of launches).
-      " func.func(netrewrite-reductions-inner),"
+      // Reductions with few outputs in two stages, for more threads.
+      " func.func(netrewrite-reductions-inner, netrewrite-split-reductions),"
       // Buffer copies as linalg, so they become kernels too.
       " func.func(netrewrite-copy-to-linalg, convert-linalg-to-parallel-loops,"
       " scf-parallel-loop-tiling{parallel-loop-tile-sizes=" + o.tileSizes +

@@ -318,4 +318,30 @@ def ReductionsInner : Pass<"netrewrite-reductions-inner", "mlir::func::FuncOp"> 
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SplitReductions : Pass<"netrewrite-split-reductions", "mlir::func::FuncOp"> {
+  let summary = "Reduce in two stages where a reduction has few outputs and many inputs";
+  let description = [{
+    On the GPU each output element of a naive reduction is one thread that
+    loops over everything it reduces: a training step's batch-norm
+    statistics (one output per channel, N*H*W inputs each) would run on a
+    few dozen threads. For a linalg.generic on buffers (parallel loops first,
+    see netrewrite-reductions-inner) whose payload combines into its output
+    with `arith.addf`, `arith.mulf`, `arith.maximumf`/`maxnumf` or
+    `arith.minimumf`/`minnumf`, with at least `min-reduction` elements per
+    output, the outermost reduction loop is split into `S` slices: stage one
+    reduces each slice into a temporary [S, outputs] buffer started from the
+    combiner's neutral value (S x outputs threads, about
+    `target-parallelism`), stage two combines the slices into the output.
+  }];
+  let options = [
+    Option<"minReduction", "min-reduction", "int64_t", "4096",
+           "Split only reductions of at least this many elements per output">,
+    Option<"targetParallelism", "target-parallelism", "int64_t", "65536",
+           "Aim for this many parallel iterations in stage one">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // NETREWRITE_CODEGEN_PASSES_TD

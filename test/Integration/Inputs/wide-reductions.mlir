@@ -1,0 +1,10 @@
+// Reductions with few outputs and many inputs each (test/Integration/
+// gpu-schedule-emulated.test): a sum over 8192 rows and a maximum over
+// 4096, the shapes netrewrite-split-reductions splits into slices.
+func.func @forward(%x: tensor<2x8192x4xf32>) -> (tensor<2x1x4xf32>, tensor<1x1x4xf32>) {
+  %s = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<2x8192x4xf32>) -> tensor<2x1x4xf32>
+  %shape = tosa.const_shape {values = dense<[1, 16384, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %r = tosa.reshape %x, %shape : (tensor<2x8192x4xf32>, !tosa.shape<3>) -> tensor<1x16384x4xf32>
+  %m = tosa.reduce_max %r {axis = 1 : i32} : (tensor<1x16384x4xf32>) -> tensor<1x1x4xf32>
+  return %s, %m : tensor<2x1x4xf32>, tensor<1x1x4xf32>
+}
