@@ -629,6 +629,34 @@ std::pair<int64_t, int64_t> convRegisterTile(int64_t width, bool manyColumns) {
   return {tileFor(width, 8), 32};
 }
 
+/// The register tile of a 1x1 convolution (n, oh, ow, f, 1, 1, c) whose
+/// input channels are one reduction chunk (c <= 32, MobileNetV2's
+/// expansions 16->96, 24->144, 32->192), when all its output channels fit
+/// in one tile: output columns x all f. With a channel tile narrower than
+/// f, the input tile (ow x c values) is the same for every channel tile of
+/// the loop over f, and LLVM hoisted its ow * c broadcasts out of that loop:
+/// 64 zmm values for 4x16 that spilled to the stack once per column tile
+/// and were reloaded per channel tile (the 16->96 expansion at 112x112 ran
+/// at 27% of the FMA peak, its samples on the spill stores). With no loop
+/// over f there is nothing to hoist, and each broadcast feeds f/16
+/// multiply-adds instead of two. At most 24 accumulators; LLVM 22 splits
+/// the 96- or 144-lane vectors into 16-lane registers evenly.
+std::optional<std::pair<int64_t, int64_t>>
+pointwiseWholeChannelTile(ArrayRef<int64_t> ranges) {
+  constexpr int64_t kMaxAccumulators = 24;
+  int64_t f = ranges[3], c = ranges[6];
+  if (ranges[4] != 1 || ranges[5] != 1 || c > 32 || f % 16 != 0 ||
+      vectorTile(f, 64) == f)
+    return std::nullopt;
+  int64_t vectors = f / 16;
+  if (vectors > kMaxAccumulators / 4)
+    return std::nullopt;
+  int64_t ow = tileFor(ranges[2], kMaxAccumulators / vectors);
+  if (ow < 4)
+    return std::nullopt;
+  return std::make_pair(ow, f);
+}
+
 /// The deep convolution's schedule: threads split the output channels in
 /// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
 /// makes each block's filter (at most 1 MiB) contiguous, so it stays in its
@@ -701,7 +729,10 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // time) 1-D convolution spilled 48-66 vectors: batch 32, 1 thread, CPU
     // 52.7 -> 32.3 ms (session 5; before accumulators in registers the
     // untiled width had been the faster one).
-    s.forSizes = {0, 0, ow, vectorTile(ranges[3], f), 1, 1,
+    int64_t fTile = vectorTile(ranges[3], f);
+    if (auto whole = pointwiseWholeChannelTile(ranges))
+      std::tie(ow, fTile) = *whole;
+    s.forSizes = {0, 0, ow, fTile, 1, 1,
                   tileFor(ranges[6], window ? kWindowedReductionChunk : 32)};
     fuseWindowedInit(s, ranges);
     return s;
