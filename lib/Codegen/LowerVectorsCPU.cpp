@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Parser/Parser.h"
@@ -428,15 +429,15 @@ struct Piece {
 
 /// The pieces an `scf.for` carries a vector in (SplitLoopCarriedPieces):
 /// its rows, each cut into 16-lane registers and a smaller power-of-two
-/// rest (24 lanes: 16 + 8). Empty for a 1-D vector whose length is a
-/// multiple of 16 (already whole registers) and for non-vectors.
+/// rest (24 lanes: 16 + 8; 48: 3 x 16) unless its length is a power of two.
+/// Empty for a 1-D vector of a power-of-two length and for non-vectors.
 SmallVector<Piece> carriedPieces(Type t) {
   auto type = dyn_cast_or_null<VectorType>(t);
   if (!type || type.getRank() == 0 || type.isScalable())
     return {};
   int64_t lanes = type.getShape().back();
-  bool ragged = lanes % 16 != 0;
-  if (type.getRank() == 1 && (!ragged || lanes < 16))
+  bool ragged = !llvm::isPowerOf2_64(lanes) && lanes > 16;
+  if (type.getRank() == 1 && !ragged)
     return {};
   SmallVector<SmallVector<int64_t>> rows =
       type.getRank() == 1 ? SmallVector<SmallVector<int64_t>>{{}}
@@ -456,6 +457,29 @@ SmallVector<Piece> carriedPieces(Type t) {
     }
   }
   return pieces;
+}
+
+/// The 16-lane pieces a 1-D vector op is unrolled into when its vectors are
+/// a multiple of 16 lanes but not a power of two (48, 96, 144: the register
+/// tiles of 1x1 convolutions over all or 3 vectors of their channels). LLVM
+/// splits such vectors evenly within a basic block, but a value that lives
+/// across blocks (a filter row hoisted out of the column loop) is broken
+/// into scalars: 48-lane filter rows were loaded with `vmovss` and
+/// reassembled with `vinsertps` in every tile (MobileNetV2's 32->192
+/// expansions: a third of their samples).
+std::optional<SmallVector<int64_t>> nativeVectorShape(Operation *op) {
+  Type t;
+  if (auto store = dyn_cast<vector::StoreOp>(op))
+    t = store.getValueToStore().getType();
+  else if (op->getNumResults() == 1)
+    t = op->getResult(0).getType();
+  auto type = dyn_cast_or_null<VectorType>(t);
+  if (!type || type.getRank() != 1 || type.isScalable())
+    return std::nullopt;
+  int64_t lanes = type.getShape().back();
+  if (lanes <= 16 || lanes % 16 != 0 || llvm::isPowerOf2_64(lanes))
+    return std::nullopt;
+  return SmallVector<int64_t>{16};
 }
 
 /// An `scf.for` carrying an n-D vector (the accumulators of a register
@@ -609,6 +633,10 @@ struct LowerVectorsCPUPass
     // insert chains this removes.
     RewritePatternSet rows(&getContext());
     rows.add<UnrollElementwiseToRows, SplitLoopCarriedPieces>(&getContext());
+    vector::populateVectorUnrollPatterns(
+        rows, vector::UnrollVectorOptions().setNativeShapeFn(nativeVectorShape));
+    vector::ExtractStridedSliceOp::getCanonicalizationPatterns(rows,
+                                                               &getContext());
     if (failed(applyPatternsGreedily(module, std::move(rows))))
       return signalPassFailure();
   }

@@ -100,6 +100,9 @@ struct Schedule {
   /// init value in registers (see `emitInnerTiling`).
   bool initInRegisters = false;
   unsigned parallelForDims = 4;
+  /// With `initInRegisters`: the register-tile loop over channels (dimension
+  /// 3) outside the one over columns (dimension 2); see pointwiseRegisterTile.
+  bool channelsOuter = false;
 };
 
 /// The register-tile sizes of an `initInRegisters` schedule: its leading
@@ -126,11 +129,18 @@ Schedule reductionTiling(const Schedule &s) {
 /// Returns the number of loops.
 unsigned emitRegisterTileFusion(llvm::raw_ostream &os, llvm::StringRef cur,
                                 ArrayRef<int64_t> par, llvm::StringRef result,
-                                llvm::StringRef loops, llvm::StringRef init) {
+                                llvm::StringRef loops, llvm::StringRef init,
+                                bool channelsOuter) {
   unsigned n = llvm::count_if(par, [](int64_t v) { return v != 0; });
   os << "    %" << result << ", %" << loops << ":" << n
      << " = transform.structured.fuse " << cur << " tile_sizes "
-     << sizesText(par) << " : (!transform.any_op) -> " << anyOps(n + 1)
+     << sizesText(par);
+  if (channelsOuter) {
+    SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, par.size()));
+    std::swap(order[2], order[3]);
+    os << " interchange " << sizesText(order);
+  }
+  os << " : (!transform.any_op) -> " << anyOps(n + 1)
      << "\n"
      << "    %" << init << " = transform.structured.match attributes{"
      << kFusedInitAttr << "} in %" << loops << "#" << n - 1
@@ -152,7 +162,8 @@ void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
     SmallVector<int64_t> par = registerTileSizes(s);
     par.resize(s.forSizes.size(), 0);
     emitRegisterTileFusion(os, cur, par, (name + "p").str(),
-                           (name + "pl").str(), (name + "fi").str());
+                           (name + "pl").str(), (name + "fi").str(),
+                           s.channelsOuter);
     return emitInnerTiling(os, reductionTiling(s), ("%" + name + "p").str(),
                            name);
   }
@@ -223,7 +234,8 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
     // activation to one store (netrewrite-lower-vectors-cpu forwards the
     // stores in between).
     unsigned parLoops = emitRegisterTileFusion(os, "%e0", registerTileSizes(s),
-                                               "ept", "pl", "fi");
+                                               "ept", "pl", "fi",
+                                               s.channelsOuter);
     os << "    %cv = transform.structured.match attributes{" << kTargetAttr
        << "} in %pl#" << parLoops - 1
        << " : (!transform.any_op) -> !transform.any_op\n";
@@ -630,31 +642,44 @@ std::pair<int64_t, int64_t> convRegisterTile(int64_t width, bool manyColumns) {
 }
 
 /// The register tile of a 1x1 convolution (n, oh, ow, f, 1, 1, c) whose
-/// input channels are one reduction chunk (c <= 32, MobileNetV2's
-/// expansions 16->96, 24->144, 32->192), when all its output channels fit
-/// in one tile: output columns x all f. With a channel tile narrower than
-/// f, the input tile (ow x c values) is the same for every channel tile of
-/// the loop over f, and LLVM hoisted its ow * c broadcasts out of that loop:
-/// 64 zmm values for 4x16 that spilled to the stack once per column tile
-/// and were reloaded per channel tile (the 16->96 expansion at 112x112 ran
-/// at 27% of the FMA peak, its samples on the spill stores). With no loop
-/// over f there is nothing to hoist, and each broadcast feeds f/16
-/// multiply-adds instead of two. At most 24 accumulators; LLVM 22 splits
-/// the 96- or 144-lane vectors into 16-lane registers evenly.
-std::optional<std::pair<int64_t, int64_t>>
-pointwiseWholeChannelTile(ArrayRef<int64_t> ranges) {
+/// input channels are one reduction chunk (c <= 32: MobileNetV2's
+/// expansions 16->96, 24->144, 32->192), and the order of its loops. With
+/// the loop over channel tiles inside the one over columns (the default),
+/// the input tile (ow x c values) is the same for every channel tile, and
+/// LLVM hoisted its ow * c broadcasts out of that loop: 64-96 zmm values
+/// that spilled to the stack once per column tile and were reloaded per
+/// channel tile (the 16->96 expansion at 112x112 ran at 27% of the FMA
+/// peak, its samples on the spill stores). So:
+///  * up to 6 vectors of output channels: all of them in one tile (4x96),
+///    no loop over channels, each broadcast feeding f/16 multiply-adds;
+///  * more (144, 192): tiles of up to 3 vectors, columns inside channels
+///    (`channelsOuter`). What is invariant in the column loop is then the
+///    tile's filter chunk (c x 48), hoisted once per channel tile and read
+///    from L1 by every column tile. (2x144 and 2x192 whole-channel tiles
+///    were slower: their 216-384-vector filter chunks, hoisted out of the
+///    column loop, spilled beyond L1.)
+/// At most 24 accumulators. LLVM 22 splits 48- and 96-lane vectors into
+/// 16-lane registers evenly.
+struct PointwiseTile {
+  int64_t ow, f;
+  bool channelsOuter;
+};
+std::optional<PointwiseTile> pointwiseRegisterTile(ArrayRef<int64_t> ranges) {
   constexpr int64_t kMaxAccumulators = 24;
   int64_t f = ranges[3], c = ranges[6];
   if (ranges[4] != 1 || ranges[5] != 1 || c > 32 || f % 16 != 0 ||
       vectorTile(f, 64) == f)
     return std::nullopt;
-  int64_t vectors = f / 16;
-  if (vectors > kMaxAccumulators / 4)
-    return std::nullopt;
-  int64_t ow = tileFor(ranges[2], kMaxAccumulators / vectors);
+  if (f / 16 <= kMaxAccumulators / 4) {
+    int64_t ow = tileFor(ranges[2], kMaxAccumulators / (f / 16));
+    if (ow >= 4)
+      return PointwiseTile{ow, f, false};
+  }
+  int64_t tile = f % 48 == 0 ? 48 : vectorTile(f, 32);
+  int64_t ow = tileFor(ranges[2], kMaxAccumulators / (tile / 16));
   if (ow < 4)
     return std::nullopt;
-  return std::make_pair(ow, f);
+  return PointwiseTile{ow, tile, true};
 }
 
 /// The deep convolution's schedule: threads split the output channels in
@@ -730,8 +755,12 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // 52.7 -> 32.3 ms (session 5; before accumulators in registers the
     // untiled width had been the faster one).
     int64_t fTile = vectorTile(ranges[3], f);
-    if (auto whole = pointwiseWholeChannelTile(ranges))
-      std::tie(ow, fTile) = *whole;
+    std::optional<PointwiseTile> pointwise = pointwiseRegisterTile(ranges);
+    if (pointwise) {
+      ow = pointwise->ow;
+      fTile = pointwise->f;
+      s.channelsOuter = pointwise->channelsOuter;
+    }
     s.forSizes = {0, 0, ow, fTile, 1, 1,
                   tileFor(ranges[6], window ? kWindowedReductionChunk : 32)};
     fuseWindowedInit(s, ranges);
