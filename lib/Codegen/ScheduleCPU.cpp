@@ -117,6 +117,7 @@ SmallVector<int64_t> registerTileSizes(const Schedule &s) {
 Schedule reductionTiling(const Schedule &s) {
   Schedule inner(s);
   inner.initInRegisters = false;
+  inner.channelsOuter = false;
   std::fill(inner.forSizes.begin(),
             inner.forSizes.begin() + s.parallelForDims, 0);
   return inner;
@@ -171,8 +172,13 @@ void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
     os << "    %" << name << "t, %" << name << "loops:" << loops
        << " = transform.structured.tile_using_for " << cur << " tile_sizes "
        << sizesText(s.forSizes);
-    if (!s.forInterchange.empty())
-      os << " interchange = " << sizesText(s.forInterchange);
+    SmallVector<int64_t> interchange(s.forInterchange);
+    if (interchange.empty() && s.channelsOuter) {
+      interchange = llvm::to_vector(llvm::seq<int64_t>(0, s.forSizes.size()));
+      std::swap(interchange[2], interchange[3]);
+    }
+    if (!interchange.empty())
+      os << " interchange = " << sizesText(interchange);
     os << " : (!transform.any_op) -> " << anyOps(loops + 1) << "\n";
     cur = ("%" + name + "t").str();
   }

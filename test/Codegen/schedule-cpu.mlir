@@ -292,24 +292,28 @@ func.func @conv1x1_64_96(%x: tensor<2x16x16x64xf32>, %w: tensor<1x1x64x96xf32>, 
 // -----
 
 // 144 output channels are 9 vectors: more than 6 per column would leave
-// fewer than 4 columns in 24 accumulators (2x144 measured slower than the
-// 4x16 tiles), so they keep 16-channel tiles.
+// fewer than 4 columns in 24 accumulators (2x144 measured slower), so the
+// tile is 8 columns x 48 channels, the loop over columns inside the one
+// over channels (the input tile then changes in the inner loop).
 // CHECK-LABEL: func.func @conv1x1_144
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c48
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x4x24xf32>, vector<24x16xf32> into vector<1x4x16xf32>
-func.func @conv1x1_144(%x: tensor<1x8x8x24xf32>, %w: tensor<1x1x24x144xf32>, %init: tensor<1x8x8x144xf32>) -> tensor<1x8x8x144xf32> {
+// CHECK-SAME: vector<1x8x24xf32>, vector<24x48xf32> into vector<1x8x48xf32>
+func.func @conv1x1_144(%x: tensor<1x8x16x24xf32>, %w: tensor<1x1x24x144xf32>, %init: tensor<1x8x16x144xf32>) -> tensor<1x8x16x144xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%x, %w : tensor<1x8x8x24xf32>, tensor<1x1x24x144xf32>) outs(%init : tensor<1x8x8x144xf32>) -> tensor<1x8x8x144xf32>
-  return %0 : tensor<1x8x8x144xf32>
+    ins(%x, %w : tensor<1x8x16x24xf32>, tensor<1x1x24x144xf32>) outs(%init : tensor<1x8x16x144xf32>) -> tensor<1x8x16x144xf32>
+  return %0 : tensor<1x8x16x144xf32>
 }
 
 // -----
 
 // The bias broadcast fused into a 128-channel convolution's register
-// tiles is written in 4x64 pieces, not as one 128-lane vector per tile.
+// tiles is written in 8x32 pieces (32 input channels, one chunk: 32-channel
+// tiles with the columns inside), not as one 128-lane vector per tile.
 // CHECK-LABEL: func.func @conv_bias_128
 // CHECK: scf.forall
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<32xf32>, vector<1x1x8x32xf32>
 // CHECK: vector.contract
 #bias128 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id128 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
