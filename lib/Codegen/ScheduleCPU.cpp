@@ -709,8 +709,13 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
   // 1 thread, CPU time).
   if (f > 32 && ranges[4] * ranges[5] * ranges[6] * f * 4 > kHalfL2Bytes)
     f = 32;
+  // Two images per register tile when one image's row leaves it at 8
+  // accumulators (4x32 at 4x4): the 1-D convolution the tile decomposes to
+  // keeps its batch dimension, so 2x4x32 is 16 accumulators and each filter
+  // vector feeds 8 multiply-adds instead of 4.
+  int64_t images = ow * (f / 16) <= 8 && ranges[0] % 2 == 0 ? 2 : 1;
   s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
-  s.forSizes = {1, 1, ow, 0, 1, 1,
+  s.forSizes = {images, 1, ow, 0, 1, 1,
                 tileFor(ranges[6], kWindowedReductionChunk)};
   fuseWindowedInit(s, ranges);
   return s;
