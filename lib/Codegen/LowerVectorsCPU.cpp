@@ -484,8 +484,8 @@ std::optional<SmallVector<int64_t>> nativeVectorShape(Operation *op) {
 
 /// An `scf.for` carrying an n-D vector (the accumulators of a register
 /// tile, hoisted out of the reduction loop as one vector<1x4x24xf32>)
-/// carries its rows instead, and rows whose length is not a multiple of 16
-/// in register-sized pieces (16 + 8 lanes for 24), for the same reason as
+/// carries its rows instead, and rows whose length is not a power of two in
+/// register-sized pieces (16 + 8 lanes for 24), for the same reason as
 /// UnrollElementwiseToRows: the rows the loop body computes are yielded as
 /// they are, not packed into an n-D value lane by lane. LLVM carried a
 /// 24-lane vector across the loop through the stack, reassembled with
@@ -628,9 +628,10 @@ struct LowerVectorsCPUPass
     });
     if (failed(applyScript(module, kLowerVectorsScript2)))
       return signalPassFailure();
-    // Only this pattern and the ops' folders (extract of insert, of a
-    // splat constant): the full canonicalization would also rebuild the
-    // insert chains this removes.
+    // Register tiles as rows and 16-lane pieces, with the ops' folders
+    // (extract of insert, of a splat constant) and the strided-slice
+    // canonicalizations that cancel the unrolling's slices; not the full
+    // canonicalization, which would rebuild the insert chains this removes.
     RewritePatternSet rows(&getContext());
     rows.add<UnrollElementwiseToRows, SplitLoopCarriedPieces>(&getContext());
     vector::populateVectorUnrollPatterns(

@@ -100,10 +100,18 @@ struct Schedule {
   /// init value in registers (see `emitInnerTiling`).
   bool initInRegisters = false;
   unsigned parallelForDims = 4;
-  /// With `initInRegisters`: the register-tile loop over channels (dimension
-  /// 3) outside the one over columns (dimension 2); see pointwiseRegisterTile.
+  /// The register-tile loop over channels (dimension 3) outside the one over
+  /// columns (dimension 2); see pointwiseRegisterTile.
   bool channelsOuter = false;
 };
+
+/// The loop order of a `channelsOuter` tiling of `rank` dimensions:
+/// dimension 3 (channels) before dimension 2 (columns).
+SmallVector<int64_t> channelsOuterOrder(size_t rank) {
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(order[2], order[3]);
+  return order;
+}
 
 /// The register-tile sizes of an `initInRegisters` schedule: its leading
 /// `parallelForDims` for-loop sizes.
@@ -136,11 +144,8 @@ unsigned emitRegisterTileFusion(llvm::raw_ostream &os, llvm::StringRef cur,
   os << "    %" << result << ", %" << loops << ":" << n
      << " = transform.structured.fuse " << cur << " tile_sizes "
      << sizesText(par);
-  if (channelsOuter) {
-    SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, par.size()));
-    std::swap(order[2], order[3]);
-    os << " interchange " << sizesText(order);
-  }
+  if (channelsOuter)
+    os << " interchange " << sizesText(channelsOuterOrder(par.size()));
   os << " : (!transform.any_op) -> " << anyOps(n + 1)
      << "\n"
      << "    %" << init << " = transform.structured.match attributes{"
@@ -173,10 +178,8 @@ void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
        << " = transform.structured.tile_using_for " << cur << " tile_sizes "
        << sizesText(s.forSizes);
     SmallVector<int64_t> interchange(s.forInterchange);
-    if (interchange.empty() && s.channelsOuter) {
-      interchange = llvm::to_vector(llvm::seq<int64_t>(0, s.forSizes.size()));
-      std::swap(interchange[2], interchange[3]);
-    }
+    if (interchange.empty() && s.channelsOuter)
+      interchange = channelsOuterOrder(s.forSizes.size());
     if (!interchange.empty())
       os << " interchange = " << sizesText(interchange);
     os << " : (!transform.any_op) -> " << anyOps(loops + 1) << "\n";
