@@ -17,13 +17,17 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace netrewrite {
@@ -335,6 +339,265 @@ void forwardInitStores(func::FuncOp func) {
   }
 }
 
+/// The row indices of an n-D vector type (all dimensions but the last), in
+/// order; empty unless it has 2 to 64 rows of a fixed-size vector.
+SmallVector<SmallVector<int64_t>> rowIndices(Type t) {
+  auto type = dyn_cast_or_null<VectorType>(t);
+  if (!type || type.getRank() < 2 || type.isScalable())
+    return {};
+  ArrayRef<int64_t> lead = type.getShape().drop_back();
+  int64_t rows = 1;
+  for (int64_t d : lead)
+    rows *= d;
+  // A register tile has at most a few dozen rows; bigger values are left to
+  // LLVM.
+  if (rows > 64)
+    return {};
+  SmallVector<SmallVector<int64_t>> indices;
+  for (int64_t r = 0; r < rows; ++r) {
+    SmallVector<int64_t> index(lead.size());
+    for (int64_t i = lead.size() - 1, rest = r; i >= 0; --i) {
+      index[i] = rest % lead[i];
+      rest /= lead[i];
+    }
+    indices.push_back(index);
+  }
+  return indices;
+}
+
+/// The n-D vector of type `type` made of `rows` (rowIndices order).
+Value insertRows(PatternRewriter &rewriter, Location loc, VectorType type,
+                 ValueRange rows) {
+  Value result = arith::ConstantOp::create(
+      rewriter, loc, type, cast<TypedAttr>(rewriter.getZeroAttr(type)));
+  for (auto [row, index] : llvm::zip(rows, rowIndices(type)))
+    result = vector::InsertOp::create(rewriter, loc, row, result, index);
+  return result;
+}
+
+/// An element-wise op on an n-D vector (a fused epilogue on its register
+/// tile, vector<1x1x4x96xf32>) becomes one op per innermost row. The tile's
+/// rows are 1-D accumulators inserted into the n-D value and extracted again
+/// for the stores; per row, those extracts fold into the accumulators and
+/// the inserts die. Left n-D, the later canonicalization turns the insert
+/// chain into `to_elements` + `from_elements` of every lane, which LLVM did
+/// not fold back for rows of 24 or 96 lanes: MobileNetV2's projections and
+/// expansions spent 12-15% of their time in `vinsertps` and `vmovss`.
+/// (The LLVM conversion unrolls n-D element-wise ops into rows anyway.)
+struct UnrollElementwiseToRows : RewritePattern {
+  explicit UnrollElementwiseToRows(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!OpTrait::hasElementwiseMappableTraits(op) ||
+        op->getNumResults() != 1 || op->getNumRegions() != 0)
+      return failure();
+    auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+    SmallVector<SmallVector<int64_t>> indices = rowIndices(type);
+    if (indices.empty())
+      return failure();
+    for (Value v : op->getOperands()) {
+      auto t = dyn_cast<VectorType>(v.getType());
+      if (!t || t.getShape() != type.getShape())
+        return failure();
+    }
+    Location loc = op->getLoc();
+    auto rowType = VectorType::get(type.getShape().back(),
+                                   type.getElementType());
+    SmallVector<Value> rows;
+    for (ArrayRef<int64_t> index : indices) {
+      SmallVector<Value> operands;
+      for (Value v : op->getOperands())
+        operands.push_back(vector::ExtractOp::create(rewriter, loc, v, index));
+      rows.push_back(rewriter
+                         .create(loc, op->getName().getIdentifier(), operands,
+                                 TypeRange{rowType}, op->getAttrs())
+                         ->getResult(0));
+    }
+    rewriter.replaceOp(op, insertRows(rewriter, loc, type, rows));
+    return success();
+  }
+};
+
+/// A piece of a vector a loop carries: row `index` (all dimensions but the
+/// last), lanes [offset, offset + size).
+struct Piece {
+  SmallVector<int64_t> index;
+  int64_t offset, size;
+};
+
+/// The pieces an `scf.for` carries a vector in (SplitLoopCarriedPieces):
+/// its rows, each cut into 16-lane registers and a smaller power-of-two
+/// rest (24 lanes: 16 + 8; 48: 3 x 16) unless its length is a power of two.
+/// Empty for a 1-D vector of a power-of-two length and for non-vectors.
+SmallVector<Piece> carriedPieces(Type t) {
+  auto type = dyn_cast_or_null<VectorType>(t);
+  if (!type || type.getRank() == 0 || type.isScalable())
+    return {};
+  int64_t lanes = type.getShape().back();
+  bool ragged = !llvm::isPowerOf2_64(lanes) && lanes > 16;
+  if (type.getRank() == 1 && !ragged)
+    return {};
+  SmallVector<SmallVector<int64_t>> rows =
+      type.getRank() == 1 ? SmallVector<SmallVector<int64_t>>{{}}
+                          : rowIndices(type);
+  SmallVector<Piece> pieces;
+  for (ArrayRef<int64_t> row : rows) {
+    if (!ragged) {
+      pieces.push_back({llvm::to_vector(row), 0, lanes});
+      continue;
+    }
+    for (int64_t offset = 0; offset < lanes;) {
+      int64_t size = 16;
+      while (size > lanes - offset)
+        size /= 2;
+      pieces.push_back({llvm::to_vector(row), offset, size});
+      offset += size;
+    }
+  }
+  return pieces;
+}
+
+/// The 16-lane pieces a 1-D vector op is unrolled into when its vectors are
+/// a multiple of 16 lanes but not a power of two (48, 96, 144: the register
+/// tiles of 1x1 convolutions over all or 3 vectors of their channels). LLVM
+/// splits such vectors evenly within a basic block, but a value that lives
+/// across blocks (a filter row hoisted out of the column loop) is broken
+/// into scalars: 48-lane filter rows were loaded with `vmovss` and
+/// reassembled with `vinsertps` in every tile (MobileNetV2's 32->192
+/// expansions: a third of their samples).
+std::optional<SmallVector<int64_t>> nativeVectorShape(Operation *op) {
+  Type t;
+  if (auto store = dyn_cast<vector::StoreOp>(op))
+    t = store.getValueToStore().getType();
+  else if (op->getNumResults() == 1)
+    t = op->getResult(0).getType();
+  auto type = dyn_cast_or_null<VectorType>(t);
+  if (!type || type.getRank() != 1 || type.isScalable())
+    return std::nullopt;
+  int64_t lanes = type.getShape().back();
+  if (lanes <= 16 || lanes % 16 != 0 || llvm::isPowerOf2_64(lanes))
+    return std::nullopt;
+  return SmallVector<int64_t>{16};
+}
+
+/// An `scf.for` carrying an n-D vector (the accumulators of a register
+/// tile, hoisted out of the reduction loop as one vector<1x4x24xf32>)
+/// carries its rows instead, and rows whose length is not a power of two in
+/// register-sized pieces (16 + 8 lanes for 24), for the same reason as
+/// UnrollElementwiseToRows: the rows the loop body computes are yielded as
+/// they are, not packed into an n-D value lane by lane. LLVM carried a
+/// 24-lane vector across the loop through the stack, reassembled with
+/// `vinsertps` on every iteration (MobileNetV2's 96->24 and 144->24
+/// projections: 12-19% of their samples).
+struct SplitLoopCarriedPieces : OpRewritePattern<scf::ForOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static Value extractPiece(PatternRewriter &rewriter, Location loc, Value v,
+                            const Piece &p) {
+    auto type = cast<VectorType>(v.getType());
+    if (!p.index.empty())
+      v = vector::ExtractOp::create(rewriter, loc, v, p.index);
+    if (p.size == type.getShape().back())
+      return v;
+    return vector::ExtractStridedSliceOp::create(
+        rewriter, loc, v, ArrayRef<int64_t>{p.offset},
+        ArrayRef<int64_t>{p.size}, ArrayRef<int64_t>{1});
+  }
+
+  /// Rows are assembled 1-D and then inserted whole, so that the body's
+  /// extracts of rows fold to them.
+  static Value insertPieces(PatternRewriter &rewriter, Location loc,
+                            VectorType type, ValueRange pieces) {
+    auto zero = [&](VectorType t) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc, t, cast<TypedAttr>(rewriter.getZeroAttr(t)));
+    };
+    auto rowType =
+        VectorType::get(type.getShape().back(), type.getElementType());
+    Value result = type.getRank() == 1 ? Value() : zero(type);
+    Value row;
+    for (auto [v, p] : llvm::zip(pieces, carriedPieces(type))) {
+      if (p.size == type.getShape().back()) {
+        row = v;
+      } else {
+        if (p.offset == 0)
+          row = zero(rowType);
+        row = vector::InsertStridedSliceOp::create(
+            rewriter, loc, v, row, ArrayRef<int64_t>{p.offset},
+            ArrayRef<int64_t>{1});
+        if (p.offset + p.size != type.getShape().back())
+          continue;
+      }
+      if (type.getRank() == 1)
+        return row;
+      result = vector::InsertOp::create(rewriter, loc, row, result, p.index);
+    }
+    return result;
+  }
+
+  static SmallVector<Value> split(PatternRewriter &rewriter, Location loc,
+                                  ValueRange values) {
+    SmallVector<Value> flat;
+    for (Value v : values) {
+      SmallVector<Piece> pieces = carriedPieces(v.getType());
+      if (pieces.empty())
+        flat.push_back(v);
+      for (const Piece &p : pieces)
+        flat.push_back(extractPiece(rewriter, loc, v, p));
+    }
+    return flat;
+  }
+
+  /// The loop's original values from the carried pieces (`flat`: new block
+  /// arguments or results).
+  static SmallVector<Value> regroup(PatternRewriter &rewriter, Location loc,
+                                    ValueRange flat, TypeRange types) {
+    SmallVector<Value> values;
+    unsigned pos = 0;
+    for (Type t : types) {
+      size_t n = carriedPieces(t).size();
+      if (n == 0) {
+        values.push_back(flat[pos++]);
+        continue;
+      }
+      values.push_back(
+          insertPieces(rewriter, loc, cast<VectorType>(t), flat.slice(pos, n)));
+      pos += n;
+    }
+    return values;
+  }
+
+  LogicalResult matchAndRewrite(scf::ForOp loop,
+                                PatternRewriter &rewriter) const override {
+    if (llvm::none_of(loop.getInitArgs(), [](Value v) {
+          return !carriedPieces(v.getType()).empty();
+        }))
+      return failure();
+    Location loc = loop.getLoc();
+    auto newLoop = scf::ForOp::create(
+        rewriter, loc, loop.getLowerBound(), loop.getUpperBound(),
+        loop.getStep(), split(rewriter, loc, loop.getInitArgs()),
+        /*bodyBuilder=*/nullptr, loop.getUnsignedCmp());
+    Block *body = newLoop.getBody();
+    rewriter.setInsertionPointToStart(body);
+    SmallVector<Value> args{newLoop.getInductionVar()};
+    llvm::append_range(args,
+                       regroup(rewriter, loc, body->getArguments().drop_front(),
+                               loop.getInitArgs().getTypes()));
+    rewriter.mergeBlocks(loop.getBody(), body, args);
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    rewriter.setInsertionPoint(yield);
+    rewriter.replaceOpWithNewOp<scf::YieldOp>(
+        yield, split(rewriter, loc, yield.getOperands()));
+    rewriter.setInsertionPointAfter(newLoop);
+    rewriter.replaceOp(loop, regroup(rewriter, loc, newLoop.getResults(),
+                                     loop.getResultTypes()));
+    return success();
+  }
+};
+
 struct LowerVectorsCPUPass
     : public netrewrite::impl::LowerVectorsCPUBase<LowerVectorsCPUPass> {
   using LowerVectorsCPUBase::LowerVectorsCPUBase;
@@ -364,6 +627,18 @@ struct LowerVectorsCPUPass
       forwardInitStores(f);
     });
     if (failed(applyScript(module, kLowerVectorsScript2)))
+      return signalPassFailure();
+    // Register tiles as rows and 16-lane pieces, with the ops' folders
+    // (extract of insert, of a splat constant) and the strided-slice
+    // canonicalizations that cancel the unrolling's slices; not the full
+    // canonicalization, which would rebuild the insert chains this removes.
+    RewritePatternSet rows(&getContext());
+    rows.add<UnrollElementwiseToRows, SplitLoopCarriedPieces>(&getContext());
+    vector::populateVectorUnrollPatterns(
+        rows, vector::UnrollVectorOptions().setNativeShapeFn(nativeVectorShape));
+    vector::ExtractStridedSliceOp::getCanonicalizationPatterns(rows,
+                                                               &getContext());
+    if (failed(applyPatternsGreedily(module, std::move(rows))))
       return signalPassFailure();
   }
 

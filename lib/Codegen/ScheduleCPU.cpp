@@ -98,7 +98,18 @@ struct Schedule {
   /// init value in registers (see `emitInnerTiling`).
   bool initInRegisters = false;
   unsigned parallelForDims = 4;
+  /// The register-tile loop over channels (dimension 3) outside the one over
+  /// columns (dimension 2); see pointwiseRegisterTile.
+  bool channelsOuter = false;
 };
+
+/// The loop order of a `channelsOuter` tiling of `rank` dimensions:
+/// dimension 3 (channels) before dimension 2 (columns).
+SmallVector<int64_t> channelsOuterOrder(size_t rank) {
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(order[2], order[3]);
+  return order;
+}
 
 /// The register-tile sizes of an `initInRegisters` schedule: its leading
 /// `parallelForDims` for-loop sizes.
@@ -112,6 +123,7 @@ SmallVector<int64_t> registerTileSizes(const Schedule &s) {
 Schedule reductionTiling(const Schedule &s) {
   Schedule inner(s);
   inner.initInRegisters = false;
+  inner.channelsOuter = false;
   std::fill(inner.forSizes.begin(),
             inner.forSizes.begin() + s.parallelForDims, 0);
   return inner;
@@ -124,11 +136,15 @@ Schedule reductionTiling(const Schedule &s) {
 /// Returns the number of loops.
 unsigned emitRegisterTileFusion(llvm::raw_ostream &os, llvm::StringRef cur,
                                 ArrayRef<int64_t> par, llvm::StringRef result,
-                                llvm::StringRef loops, llvm::StringRef init) {
+                                llvm::StringRef loops, llvm::StringRef init,
+                                bool channelsOuter) {
   unsigned n = llvm::count_if(par, [](int64_t v) { return v != 0; });
   os << "    %" << result << ", %" << loops << ":" << n
      << " = transform.structured.fuse " << cur << " tile_sizes "
-     << sizesText(par) << " : (!transform.any_op) -> " << anyOps(n + 1)
+     << sizesText(par);
+  if (channelsOuter)
+    os << " interchange " << sizesText(channelsOuterOrder(par.size()));
+  os << " : (!transform.any_op) -> " << anyOps(n + 1)
      << "\n"
      << "    %" << init << " = transform.structured.match attributes{"
      << kFusedInitAttr << "} in %" << loops << "#" << n - 1
@@ -150,7 +166,8 @@ void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
     SmallVector<int64_t> par = registerTileSizes(s);
     par.resize(s.forSizes.size(), 0);
     emitRegisterTileFusion(os, cur, par, (name + "p").str(),
-                           (name + "pl").str(), (name + "fi").str());
+                           (name + "pl").str(), (name + "fi").str(),
+                           s.channelsOuter);
     return emitInnerTiling(os, reductionTiling(s), ("%" + name + "p").str(),
                            name);
   }
@@ -158,8 +175,11 @@ void emitInnerTiling(llvm::raw_ostream &os, const Schedule &s,
     os << "    %" << name << "t, %" << name << "loops:" << loops
        << " = transform.structured.tile_using_for " << cur << " tile_sizes "
        << sizesText(s.forSizes);
-    if (!s.forInterchange.empty())
-      os << " interchange = " << sizesText(s.forInterchange);
+    SmallVector<int64_t> interchange(s.forInterchange);
+    if (interchange.empty() && s.channelsOuter)
+      interchange = channelsOuterOrder(s.forSizes.size());
+    if (!interchange.empty())
+      os << " interchange = " << sizesText(interchange);
     os << " : (!transform.any_op) -> " << anyOps(loops + 1) << "\n";
     cur = ("%" + name + "t").str();
   }
@@ -221,7 +241,8 @@ void emitFused(llvm::raw_ostream &os, const Schedule &s) {
     // activation to one store (netrewrite-lower-vectors-cpu forwards the
     // stores in between).
     unsigned parLoops = emitRegisterTileFusion(os, "%e0", registerTileSizes(s),
-                                               "ept", "pl", "fi");
+                                               "ept", "pl", "fi",
+                                               s.channelsOuter);
     os << "    %cv = transform.structured.match attributes{" << kTargetAttr
        << "} in %pl#" << parLoops - 1
        << " : (!transform.any_op) -> !transform.any_op\n";
@@ -604,6 +625,47 @@ std::pair<int64_t, int64_t> convRegisterTile(int64_t width, bool manyColumns) {
   return {tileFor(width, 8), 32};
 }
 
+/// The register tile of a 1x1 convolution (n, oh, ow, f, 1, 1, c) whose
+/// input channels are one reduction chunk (c <= 32: MobileNetV2's
+/// expansions 16->96, 24->144, 32->192), and the order of its loops. With
+/// the loop over channel tiles inside the one over columns (the default),
+/// the input tile (ow x c values) is the same for every channel tile, and
+/// LLVM hoisted its ow * c broadcasts out of that loop: 64-96 zmm values
+/// that spilled to the stack once per column tile and were reloaded per
+/// channel tile (the 16->96 expansion at 112x112 ran at 27% of the FMA
+/// peak, its samples on the spill stores). So:
+///  * up to 6 vectors of output channels: all of them in one tile (4x96),
+///    no loop over channels, each broadcast feeding f/16 multiply-adds;
+///  * more (144, 192): tiles of up to 3 vectors, columns inside channels
+///    (`channelsOuter`). What is invariant in the column loop is then the
+///    tile's filter chunk (c x 48), hoisted once per channel tile and read
+///    from L1 by every column tile. (2x144 and 2x192 whole-channel tiles
+///    were slower: their 216-384-vector filter chunks, hoisted out of the
+///    column loop, spilled beyond L1.)
+/// At most 24 accumulators. LLVM 22 splits 48- and 96-lane vectors into
+/// 16-lane registers evenly.
+struct PointwiseTile {
+  int64_t ow, f;
+  bool channelsOuter;
+};
+std::optional<PointwiseTile> pointwiseRegisterTile(ArrayRef<int64_t> ranges) {
+  constexpr int64_t kMaxAccumulators = 24;
+  int64_t f = ranges[3], c = ranges[6];
+  if (ranges[4] != 1 || ranges[5] != 1 || c > 32 || f % 16 != 0 ||
+      vectorTile(f, 64) == f)
+    return std::nullopt;
+  if (f / 16 <= kMaxAccumulators / 4) {
+    int64_t ow = tileFor(ranges[2], kMaxAccumulators / (f / 16));
+    if (ow >= 4)
+      return PointwiseTile{ow, f, false};
+  }
+  int64_t tile = f % 48 == 0 ? 48 : vectorTile(f, 32);
+  int64_t ow = tileFor(ranges[2], kMaxAccumulators / (tile / 16));
+  if (ow < 4)
+    return std::nullopt;
+  return PointwiseTile{ow, tile, true};
+}
+
 /// The deep convolution's schedule: threads split the output channels in
 /// blocks the width of the register tile, and `netrewrite-pack-filter-tiles`
 /// makes each block's filter (at most 1 MiB) contiguous, so it stays in its
@@ -625,11 +687,28 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
   // 1 thread, CPU time).
   if (f > 32 && ranges[4] * ranges[5] * ranges[6] * f * 4 > kHalfL2Bytes)
     f = 32;
+  // Two images per register tile when one image's row leaves it at 8
+  // accumulators (4x32 at 4x4): the 1-D convolution the tile decomposes to
+  // keeps its batch dimension, so 2x4x32 is 16 accumulators and each filter
+  // vector feeds 8 multiply-adds instead of 4.
+  int64_t images = ow * (f / 16) <= 8 && ranges[0] % 2 == 0 ? 2 : 1;
   s.forallSizes = {0, 0, 0, tileFor(ranges[3], f, 16)};
-  s.forSizes = {1, 1, ow, 0, 1, 1,
+  s.forSizes = {images, 1, ow, 0, 1, 1,
                 tileFor(ranges[6], kWindowedReductionChunk)};
   fuseWindowedInit(s, ranges);
   return s;
+}
+
+/// A 1x1 convolution whose filter is large next to one image's output, and
+/// (unlike the windowed deep convolutions) next to L2 (1 MiB per core):
+/// MobileNetV2's 320->1280 at 7x7 (1.6 MB). The row schedule streamed the
+/// whole filter from L3 for every output row (224 times per batch of 32)
+/// and ran at 45% of the FMA peak; the deep schedule (channel blocks, each
+/// block's filter packed and kept in L2) applies as is.
+bool isDeepPointwiseConv(ArrayRef<int64_t> ranges) {
+  int64_t filter = ranges[3] * ranges[6];
+  return ranges[4] == 1 && ranges[5] == 1 && filter * 8 > kHalfL2Bytes &&
+         ranges[1] * ranges[2] <= 16 * 16;
 }
 
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
@@ -655,7 +734,8 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     s.decompose = true;
     return s;
   }
-  if (isa<linalg::Conv2DNhwcHwcfOp>(o) && isDeepConv(ranges))
+  if (isa<linalg::Conv2DNhwcHwcfOp>(o) &&
+      (isDeepConv(ranges) || isDeepPointwiseConv(ranges)))
     return scheduleDeepConv(ranges);
   if (isa<linalg::Conv2DNhwcHwcfOp>(o)) {
     // (n, oh, ow, f, kh, kw, c)
@@ -676,7 +756,14 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // time) 1-D convolution spilled 48-66 vectors: batch 32, 1 thread, CPU
     // 52.7 -> 32.3 ms (session 5; before accumulators in registers the
     // untiled width had been the faster one).
-    s.forSizes = {0, 0, ow, vectorTile(ranges[3], f), 1, 1,
+    int64_t fTile = vectorTile(ranges[3], f);
+    std::optional<PointwiseTile> pointwise = pointwiseRegisterTile(ranges);
+    if (pointwise) {
+      ow = pointwise->ow;
+      fTile = pointwise->f;
+      s.channelsOuter = pointwise->channelsOuter;
+    }
+    s.forSizes = {0, 0, ow, fTile, 1, 1,
                   tileFor(ranges[6], window ? kWindowedReductionChunk : 32)};
     fuseWindowedInit(s, ranges);
     return s;

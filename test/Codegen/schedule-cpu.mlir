@@ -261,11 +261,13 @@ func.func @conv_epilogue(%x: tensor<2x18x18x64xf32>, %w: tensor<3x3x64x64xf32>, 
 
 // -----
 
-// 96 output channels: the vector tile is 32 (a power of two dividing 96),
-// not 48 (uneven registers: the tile spilled and ran 1.9x slower).
+// A 1x1 convolution whose input channels are one reduction chunk (16)
+// takes all its 96 output channels in one register tile (4 columns x 6
+// vectors): with 32-channel tiles the input broadcasts were the same for
+// every channel tile and LLVM hoisted and spilled them.
 // CHECK-LABEL: func.func @conv1x1_96
 // CHECK: vector.contract
-// CHECK-SAME: into vector<1x4x32xf32>
+// CHECK-SAME: vector<1x4x16xf32>, vector<16x96xf32> into vector<1x4x96xf32>
 func.func @conv1x1_96(%x: tensor<2x16x16x16xf32>, %w: tensor<1x1x16x96xf32>, %init: tensor<2x16x16x96xf32>) -> tensor<2x16x16x96xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : tensor<2x16x16x16xf32>, tensor<1x1x16x96xf32>) outs(%init : tensor<2x16x16x96xf32>) -> tensor<2x16x16x96xf32>
@@ -274,11 +276,44 @@ func.func @conv1x1_96(%x: tensor<2x16x16x16xf32>, %w: tensor<1x1x16x96xf32>, %in
 
 // -----
 
+// Over more input channels than one chunk the input tile changes with the
+// chunk, inside the loop over channel tiles: 96 channels keep the
+// power-of-two vector tile 32, not 48 (uneven registers: the tile spilled
+// and ran 1.9x slower).
+// CHECK-LABEL: func.func @conv1x1_64_96
+// CHECK: vector.contract
+// CHECK-SAME: vector<1x4x32xf32>, vector<32x32xf32> into vector<1x4x32xf32>
+func.func @conv1x1_64_96(%x: tensor<2x16x16x64xf32>, %w: tensor<1x1x64x96xf32>, %init: tensor<2x16x16x96xf32>) -> tensor<2x16x16x96xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<2x16x16x64xf32>, tensor<1x1x64x96xf32>) outs(%init : tensor<2x16x16x96xf32>) -> tensor<2x16x16x96xf32>
+  return %0 : tensor<2x16x16x96xf32>
+}
+
+// -----
+
+// 144 output channels are 9 vectors: more than 6 per column would leave
+// fewer than 4 columns in 24 accumulators (2x144 measured slower), so the
+// tile is 8 columns x 48 channels, the loop over columns inside the one
+// over channels (the input tile then changes in the inner loop).
+// CHECK-LABEL: func.func @conv1x1_144
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c48
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK: vector.contract
+// CHECK-SAME: vector<1x8x24xf32>, vector<24x48xf32> into vector<1x8x48xf32>
+func.func @conv1x1_144(%x: tensor<1x8x16x24xf32>, %w: tensor<1x1x24x144xf32>, %init: tensor<1x8x16x144xf32>) -> tensor<1x8x16x144xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x8x16x24xf32>, tensor<1x1x24x144xf32>) outs(%init : tensor<1x8x16x144xf32>) -> tensor<1x8x16x144xf32>
+  return %0 : tensor<1x8x16x144xf32>
+}
+
+// -----
+
 // The bias broadcast fused into a 128-channel convolution's register
-// tiles is written in 4x64 pieces, not as one 128-lane vector per tile.
+// tiles is written in 8x32 pieces (32 input channels, one chunk: 32-channel
+// tiles with the columns inside), not as one 128-lane vector per tile.
 // CHECK-LABEL: func.func @conv_bias_128
 // CHECK: scf.forall
-// CHECK: vector.transfer_read %{{.*}} : tensor<64xf32>, vector<1x1x4x64xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<32xf32>, vector<1x1x8x32xf32>
 // CHECK: vector.contract
 #bias128 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id128 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>

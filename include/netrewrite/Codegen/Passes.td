@@ -61,8 +61,12 @@ def LowerVectorsCPU : Pass<"netrewrite-lower-vectors-cpu", "mlir::ModuleOp"> {
     lowers `vector.contract` to outer products (FMAs on
     broadcast operands), and lowers transfers, transposes, broadcasts and
     multi-reductions to 1-D vector operations LLVM maps to SIMD registers.
-    Static `memref.copy` ops become `linalg.copy` (loops LLVM vectorises)
-    instead of calls to the generic `memrefCopy` runtime function.
+    Last, element-wise ops on n-D register tiles run per row, loops carry
+    a tile's rows (a row that is not a power of two long in 16-lane pieces)
+    and 48-, 96-, 144-lane vectors become 16-lane ones, which LLVM would
+    otherwise reassemble lane by lane. Static `memref.copy` ops become
+    `linalg.copy` (loops LLVM vectorises) instead of calls to the generic
+    `memrefCopy` runtime function.
   }];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::vector::VectorDialect",

@@ -1,9 +1,10 @@
-"""inverted_residual.py OUTDIR [BATCH]: a MobileNetV2 inverted residual block
-as TOSA (model.mlir) on a BATCHx32x32x24 input (BATCH 2 by default), an input (x.npy) and the expected output
+"""inverted_residual.py OUTDIR [BATCH] [--channels C,E]: a MobileNetV2
+inverted residual block as TOSA (model.mlir) on a BATCHx32x32xC input (BATCH
+2, C 24 and E 144 by default), an input (x.npy) and the expected output
 computed independently with PyTorch (expected.npy, NHWC):
 
-  conv 1x1 24->144 + bias -> ReLU6 -> depthwise 3x3 pad 1 + bias -> ReLU6
-  -> conv 1x1 144->24 + bias -> + x
+  conv 1x1 C->E + bias -> ReLU6 -> depthwise 3x3 pad 1 + bias -> ReLU6
+  -> conv 1x1 E->C + bias -> + x
 
 Every layer's accumulators start from its bias in registers and its
 epilogue (ReLU6, residual add) runs on the register tile; the projection
@@ -15,11 +16,18 @@ import sys
 import numpy as np
 import torch
 
-out = sys.argv[1]
+args = sys.argv[1:]
+channels = "24,144"
+if "--channels" in args:
+    i = args.index("--channels")
+    channels = args[i + 1]
+    del args[i:i + 2]
+out = args[0]
 os.makedirs(out, exist_ok=True)
 r = np.random.default_rng(7)
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-H, C, E = 32, 24, 144
+N = int(args[1]) if len(args) > 1 else 2
+H = 32
+C, E = map(int, channels.split(","))
 x = r.uniform(-1, 1, (N, H, H, C)).astype(np.float32)
 w1 = (r.standard_normal((E, 1, 1, C)) * 0.2).astype(np.float32)  # OHWI
 b1 = r.standard_normal(E).astype(np.float32) * 0.5
