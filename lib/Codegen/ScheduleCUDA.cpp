@@ -215,6 +215,12 @@ std::string threadTiling(ArrayRef<int64_t> counts) {
     sizes.push_back(c > 1 ? c : 0);
     split += c > 1;
   }
+  // One thread for all of it (a 1x1 output, a one-element tile): still a
+  // forall, mapped to thread 0, so that the others wait at its barrier.
+  if (split == 0) {
+    sizes.front() = 1;
+    split = 1;
+  }
   return "num_threads " + listText(sizes) + " " + mappingText("thread", split);
 }
 
