@@ -85,6 +85,11 @@ struct SplitReductionsPass
       group.push_back(d);
     if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {group}))
       return op;
+    // Only contiguous buffers: a strided view (a subview) need not be
+    // collapsible.
+    for (Type t : op->getOperandTypes())
+      if (auto m = dyn_cast<MemRefType>(t); m && !m.getLayout().isIdentity())
+        return op;
     rewriter.setInsertionPoint(op);
     FailureOr<linalg::CollapseResult> collapsed =
         linalg::collapseOpIterationDims(op, {group}, rewriter);
