@@ -657,6 +657,39 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// The weight gradient of a convolution as a conv_2d_nhwc_hwcf (n, oh, ow,
+/// f, kh, kw, c) = (C, KH, KW, O, H, W, N): the input is the layer's padded
+/// input as [C][Hp][Wp][N], the "filter" the output gradient as [H][W][N][O]
+/// (packed per block of O by netrewrite-pack-filter-values), the output
+/// [C][KH][KW][O]. For one kernel row kh and output row oh this is a matrix
+/// product: rows (n, ow), columns f, reduction (kw, c), whose row (n, ow)
+/// reads input row n contiguously from column ow on, and whose right-hand
+/// side is the filter's row kh (kw x N x 32 floats: 256 KB for VGG16's 64x64
+/// layers, in L2). So the threads split the output channels in blocks of
+/// 32, kh is the outermost loop (its filter row is reused from L2 for every
+/// n and oh), and the register tile is 2 input channels x the whole output
+/// width (KW, 3) x 32 output channels, 12 accumulators that stay in
+/// registers across the kw and 16-channel reduction loops
+/// (netrewrite-lower-vectors-cpu). Until session 6 the register tile was
+/// 1 x 3 x 32 (6 accumulators: fewer than the FMA pipeline needs in
+/// flight) with kh and kw outermost, so the accumulators went to memory and
+/// back for every filter position: VGG16@64's 64->64 layer at 64x64 ran at
+/// 40% of the other layers' speed. Measured (one weight-gradient convolution
+/// as a model, batch of 32 images, 1 thread, user CPU time of 10 calls,
+/// 3 alternating runs): 64->64 at 64x64 1.45 -> 0.59 s, 256->256 at 16x16
+/// 0.69 -> 0.56 s, 512->512 at 8x8 0.70 -> 0.63 s, at 4x4 0.24 -> 0.23 s;
+/// 4 input channels (24 accumulators) and 3 x 1 x 32 were slower, 32-channel
+/// chunks the same (docs/benchmarks.md, "Training session 6").
+Schedule scheduleWeightGradient(ArrayRef<int64_t> ranges) {
+  Schedule s;
+  s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
+  s.forSizes = {tileFor(ranges[0], 2), 1, 0, 0, 1, 1,
+                tileFor(ranges[6], kWindowedReductionChunk)};
+  s.forInterchange = {4, 0, 1, 2, 3, 5, 6};
+  s.decompose = true;
+  return s;
+}
+
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
 /// static loop ranges.
 std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
@@ -670,15 +703,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // A kernel larger than the output: the weight gradient of a convolution
     // (its "filter" is the whole output-gradient map, its output kh x kw).
     // Tiled like a forward convolution, every (n, oh) tile streams the whole
-    // filter again (VGG16@64: 33 MB, 192 times per op). Here the kernel
-    // positions are the outermost loops and the threads split the output
-    // channels, so each filter slice is loaded once and reused for every
-    // (n, oh, ow) while the small output stays in cache.
-    s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
-    s.forSizes = {1, 1, 0, 0, 1, 1, tileFor(ranges[6], 64)};
-    s.forInterchange = {4, 5, 0, 1, 2, 3, 6};
-    s.decompose = true;
-    return s;
+    // filter again (VGG16@64: 33 MB, 192 times per op): see
+    // scheduleWeightGradient.
+    return scheduleWeightGradient(ranges);
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(o) && isDeepConv(ranges))
     return scheduleDeepConv(ranges);

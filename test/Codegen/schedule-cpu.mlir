@@ -203,16 +203,19 @@ func.func @row_sum(%x: tensor<64x256xf32>, %init: tensor<64xf32>) -> tensor<64xf
 // -----
 
 // A kernel larger than its output (the weight gradient of a convolution):
-// threads split the output channels, the kernel positions are the outermost
-// loops, so each filter slice is loaded once for every (n, oh).
+// threads split the output channels, the kernel row is the outermost loop
+// (its filter row stays in L2 for every input channel and output row), then
+// pairs of input channels and the output row; inside, the kernel column and
+// 16-channel chunks of the reduction around a 2 x 3 x 32 register tile.
 // CHECK-LABEL: func.func @weight_gradient
 // CHECK: scf.forall (%{{.*}}) in (2)
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c2
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32 step %c16
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x3x32xf32>, vector<32x32xf32> into vector<1x3x32xf32>
+// CHECK-SAME: vector<2x3x16xf32>, vector<16x32xf32> into vector<2x3x32xf32>
 func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64xf32>, %init: tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %dy : tensor<64x66x66x32xf32>, tensor<64x64x32x64xf32>) outs(%init : tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32>
