@@ -120,6 +120,20 @@ def PackFilterValues : Pass<"netrewrite-pack-filter-values", "mlir::func::FuncOp
                            "mlir::tensor::TensorDialect"];
 }
 
+def TransposeBeforePad : Pass<"netrewrite-transpose-before-pad", "mlir::func::FuncOp"> {
+  let summary = "Transpose a padded tensor's source and pad the result";
+  let description = [{
+    `linalg.transpose(tensor.pad(x, lo, hi, v), perm)` becomes
+    `tensor.pad(linalg.transpose(x, perm), lo[perm], hi[perm], v)` for a
+    static pad by a value defined outside its body. Runs before the schedules:
+    `netrewrite-pad-in-place` then has the transpose write the interior of the
+    padded buffer directly, so the padded, transposed input of a convolution's
+    weight gradient costs one copy instead of two.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DepthwiseToHWC : Pass<"netrewrite-depthwise-to-hwc", "mlir::func::FuncOp"> {
   let summary = "Drop the unit channel multiplier of depthwise convolutions";
   let description = [{
