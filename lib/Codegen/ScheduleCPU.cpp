@@ -678,8 +678,9 @@ Schedule scheduleDeepConv(ArrayRef<int64_t> ranges) {
 /// as a model, batch of 32 images, 1 thread, user CPU time of 10 calls,
 /// 3 alternating runs): 64->64 at 64x64 1.45 -> 0.59 s, 256->256 at 16x16
 /// 0.69 -> 0.56 s, 512->512 at 8x8 0.70 -> 0.63 s, at 4x4 0.24 -> 0.23 s;
-/// 4 input channels (24 accumulators) and 3 x 1 x 32 were slower, 32-channel
-/// chunks the same (docs/benchmarks.md, "Training session 6").
+/// 1, 3 or 4 input channels per tile and threads over input-channel blocks
+/// were slower, 32-channel chunks the same (docs/codegen.md, "Weight
+/// gradients").
 Schedule scheduleWeightGradient(ArrayRef<int64_t> ranges) {
   Schedule s;
   s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
