@@ -525,6 +525,58 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// A transpose that moves the input's innermost dimension away from the
+/// innermost one (a weight gradient's [C,KH,KW,O] -> [O,KH,KW,C] result and
+/// [N,H,W,C] -> [C,H,W,N] input, a parameter filter's OHWI -> blocked HWCF
+/// copy). Tiled like an element-wise op, each output vector gathered its
+/// lanes one float at a time from rows far apart (9 x 512 floats for a
+/// 512-channel weight gradient). Here the register tile is 16 x 16 over the
+/// output's innermost dimension and the one that reads the input's
+/// innermost: 16 contiguous input rows of 16 floats, transposed in
+/// registers, 16 contiguous output rows. Threads split the other dimensions
+/// but the last of them (a loop), so each parallel task is a slab, not one
+/// 16 x 16 tile. Null when the innermost dimensions already match (a copy
+/// in order: the element-wise schedule).
+std::optional<Schedule> scheduleTranspose(linalg::TransposeOp t,
+                                          ArrayRef<int64_t> ranges) {
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t rank = perm.size();
+  SmallVector<unsigned> nonUnit = nonUnitDims(ranges);
+  if (rank < 2 || nonUnit.size() < 2)
+    return std::nullopt;
+  // v: the output's innermost non-unit dimension; u: the output dimension
+  // that walks the input's innermost non-unit dimension.
+  unsigned v = nonUnit.back();
+  std::optional<unsigned> u;
+  for (int64_t in = rank - 1; in >= 0 && !u; --in)
+    for (int64_t d = 0; d < rank; ++d)
+      if (perm[d] == in && ranges[d] > 1) {
+        u = d;
+        break;
+      }
+  if (!u || *u == v || ranges[v] % 16 || ranges[*u] % 16)
+    return std::nullopt;
+  Schedule s;
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  s.forSizes[v] = 16;
+  s.forSizes[*u] = 16;
+  SmallVector<unsigned> others;
+  for (unsigned d : nonUnit)
+    if (d != v && d != *u)
+      others.push_back(d);
+  // The transposed pair's outer dimension in blocks, with the other
+  // dimensions but the last in parallel.
+  s.forallSizes[*u] = tileFor(ranges[*u], 64, 16);
+  if (s.forallSizes[*u] == s.forSizes[*u])
+    s.forSizes[*u] = 0;
+  for (unsigned i = 0; i + 1 < others.size(); ++i)
+    s.forallSizes[others[i]] = 1;
+  if (!others.empty())
+    s.forSizes[others.back()] = 1;
+  return s;
+}
+
 /// Half of this machine's L2 (2 MiB per core): the most a tile's reused
 /// operand (a dense layer's input rows, a deep convolution's filter block)
 /// may take so that it stays in L2 beside what streams through.
@@ -806,6 +858,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     }
     return s;
   }
+  if (auto t = dyn_cast<linalg::TransposeOp>(o))
+    if (std::optional<Schedule> ts = scheduleTranspose(t, ranges))
+      return ts;
   // Everything all-parallel: elementwise chains, fills, transposes.
   if (op.getNumLoops() == 0 ||
       op.getNumParallelLoops() != op.getNumLoops() || op.hasIndexSemantics())

@@ -314,3 +314,34 @@ func.func @depthwise_weight_gradient(%x: tensor<1x18x18x256xf32>, %dy: tensor<16
     ins(%x, %dy : tensor<1x18x18x256xf32>, tensor<16x16x256xf32>) outs(%init : tensor<1x3x3x256xf32>) -> tensor<1x3x3x256xf32>
   return %0 : tensor<1x3x3x256xf32>
 }
+
+// -----
+
+// A transpose that moves the input's innermost dimension (a weight
+// gradient's [C, KH, KW, O] -> [O, KH, KW, C]): 16 x 16 register tiles over
+// the output's innermost dimension and the one that walks the input's
+// innermost, read as 16 contiguous rows and transposed in registers; threads
+// over 64-row blocks of that dimension and the kernel rows.
+// CHECK-LABEL: func.func @transpose_tiles
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 3)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c512{{.*}} step %c16
+// CHECK: vector.transfer_read {{.*}} : tensor<16x1x1x16xf32>, vector<16x1x1x16xf32>
+func.func @transpose_tiles(%x: tensor<512x3x3x512xf32>) -> tensor<512x3x3x512xf32> {
+  %e = tensor.empty() : tensor<512x3x3x512xf32>
+  %t = linalg.transpose ins(%x : tensor<512x3x3x512xf32>) outs(%e : tensor<512x3x3x512xf32>) permutation = [3, 1, 2, 0]
+  return %t : tensor<512x3x3x512xf32>
+}
+
+// -----
+
+// A transpose that keeps the innermost dimension in place is a copy of
+// contiguous rows: the element-wise schedule (vectors of 64 on it).
+// CHECK-LABEL: func.func @transpose_rows
+// CHECK: vector.transfer_read {{.*}} vector<1x1x8x64xf32>
+func.func @transpose_rows(%x: tensor<16x8x32x64xf32>) -> tensor<8x16x32x64xf32> {
+  %e = tensor.empty() : tensor<8x16x32x64xf32>
+  %t = linalg.transpose ins(%x : tensor<16x8x32x64xf32>) outs(%e : tensor<8x16x32x64xf32>) permutation = [1, 0, 2, 3]
+  return %t : tensor<8x16x32x64xf32>
+}
