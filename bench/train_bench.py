@@ -4,7 +4,7 @@ the same model, batch, optimizer and thread count, in the same run.
 
   /usr/bin/python3 bench/train_bench.py [--build build] [--threads 2]
       [--batch 32] [--steps 10] [--rounds 3] [--models mobilenet_v2@128,vgg16@64]
-      [--out DIR]
+      [--out DIR] [--compare NAME=EXE ...]
 
 For each model: builds the torchvision network with a 10-class head (random
 weights, seeded; timing does not depend on the values), exports it to ONNX
@@ -18,6 +18,9 @@ with its BatchNormalization and Dropout nodes kept, imports it
            batches of the same preprocessed images (prepared beforehand, so
            PyTorch's figure excludes data preparation)
 and prints the medians: images/s for each and the ratio ours/PyTorch.
+--compare NAME=EXE (one model only) adds other training executables of the
+same model (e.g. main's, from an earlier --out DIR) to every round, run the
+same way, so that two builds and PyTorch alternate in one process.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -37,6 +40,8 @@ p.add_argument("--steps", type=int, default=10)
 p.add_argument("--rounds", type=int, default=3)
 p.add_argument("--models", default="mobilenet_v2@128,vgg16@64")
 p.add_argument("--out", default=None)
+p.add_argument("--compare", action="append", default=[],
+               help="NAME=EXE: another training executable of the model")
 a = p.parse_args()
 out = a.out or tempfile.mkdtemp(prefix="netrewrite-train-bench-")
 os.makedirs(out, exist_ok=True)
@@ -85,6 +90,8 @@ def compile_ours(name, size, net):
 
 def ours(exe):
     log = os.path.join(out, "log.csv")
+    if os.path.exists(log):
+        os.remove(log)
     run([exe, "train", "--data=" + DATA, "--limit=%d" % (a.batch * a.steps),
          "--epochs=2", "--batch=%d" % a.batch, "--optimizer=rmsprop",
          "--lr=1e-4", "--seed=1", "--threads=%d" % a.threads, "--log=" + log,
@@ -131,10 +138,23 @@ for spec in a.models.split(","):
     exe, compile_s = compile_ours(name, size, net)
     data = batches(size)
     mine, theirs = [], []
+    others = {n: [] for n, _ in (c.split("=", 1) for c in a.compare)}
+    if others and "," in a.models:
+        sys.exit("train_bench: --compare needs a single model")
     for _ in range(a.rounds):
         mine.append(ours(exe))
+        for c in a.compare:
+            other, path = c.split("=", 1)
+            others[other].append(ours(path))
         theirs.append(pytorch(net, data))
     m, t = statistics.median(mine), statistics.median(theirs)
+    for other, runs in others.items():
+        o = statistics.median(runs)
+        print("%s: %.1f img/s, ratio to PyTorch %.2f (rounds: %s)" % (
+            other, o, o / t, ", ".join("%.1f" % v for v in runs)), flush=True)
+    print("this build: rounds %s; PyTorch: rounds %s" % (
+        ", ".join("%.1f" % v for v in mine), ", ".join("%.1f" % v for v in theirs)),
+        flush=True)
     rows.append((name, size, a.batch, a.threads, m, t, m / t, compile_s))
     print("| %s | %dx%d | %d | %d | %.1f | %.1f | %.2f | %.0f s |" % (
         name, size, size, a.batch, a.threads, m, t, m / t, compile_s), flush=True)

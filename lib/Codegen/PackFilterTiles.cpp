@@ -33,87 +33,12 @@ namespace netrewrite {
 } // namespace netrewrite
 
 using namespace mlir;
+using netrewrite::codegen::blockIndex;
+using netrewrite::codegen::filterBlock;
 using netrewrite::codegen::floatData;
+using netrewrite::codegen::replaceWithPackedBlock;
 
 namespace {
-
-/// `offset / block` as an index value built at `b`, when `offset` is
-/// provably a multiple of `block`: a constant, an affine.apply whose result
-/// is a multiple (the offsets `tile_using_forall` makes), or the induction
-/// variable of a loop whose lower bound and step are multiples (the offsets
-/// `tile_using_for` makes). Otherwise null: the slice is left alone.
-Value blockIndex(OpBuilder &b, Location loc, OpFoldResult offset,
-                 int64_t block) {
-  if (std::optional<int64_t> c = getConstantIntValue(offset)) {
-    if (*c % block)
-      return {};
-    return arith::ConstantIndexOp::create(b, loc, *c / block);
-  }
-  Value v = cast<Value>(offset);
-  auto divide = [&](AffineExpr e, ValueRange operands) -> Value {
-    return affine::AffineApplyOp::create(
-        b, loc, AffineMap::get(operands.size(), 0, e.floorDiv(block)),
-        operands);
-  };
-  if (auto apply = v.getDefiningOp<affine::AffineApplyOp>()) {
-    AffineMap map = apply.getAffineMap();
-    if (map.getNumResults() == 1 && map.getNumSymbols() == 0 &&
-        map.getResult(0).isMultipleOf(block))
-      return divide(map.getResult(0), apply.getMapOperands());
-    return {};
-  }
-  auto multiples = [&](ArrayRef<OpFoldResult> values) {
-    return llvm::all_of(values, [&](OpFoldResult x) {
-      std::optional<int64_t> c = getConstantIntValue(x);
-      return c && *c % block == 0;
-    });
-  };
-  auto arg = dyn_cast<BlockArgument>(v);
-  if (!arg)
-    return {};
-  Operation *owner = arg.getOwner()->getParentOp();
-  if (auto loop = dyn_cast<scf::ForOp>(owner);
-      loop && loop.getInductionVar() == v &&
-      multiples({getAsOpFoldResult(loop.getLowerBound()),
-                 getAsOpFoldResult(loop.getStep())}))
-    return divide(getAffineDimExpr(0, b.getContext()), v);
-  if (auto loop = dyn_cast<scf::ForallOp>(owner)) {
-    auto ivs = loop.getInductionVars();
-    auto it = llvm::find(ivs, v);
-    if (it == ivs.end())
-      return {};
-    unsigned d = it - ivs.begin();
-    if (multiples({loop.getMixedLowerBound()[d], loop.getMixedStep()[d]}))
-      return divide(getAffineDimExpr(0, b.getContext()), v);
-  }
-  return {};
-}
-
-/// The weight block a slice reads: `extract_slice %cst[0, ..., 0, f0]
-/// [d0, ..., b] [1, ..., 1]` of a static f32 constant with every leading
-/// dimension whole, b < F and F % b == 0. Rank 4: an HWCF filter read one
-/// block of output channels per tile; rank 2: a matmul's k x n weight read
-/// one panel of output columns per tile.
-std::optional<int64_t> filterBlock(tensor::ExtractSliceOp slice,
-                                   RankedTensorType cstType) {
-  int64_t rank = cstType.getRank();
-  if ((rank != 4 && rank != 2) || !cstType.hasStaticShape() ||
-      !cstType.getElementType().isF32() ||
-      slice.getResultType().getRank() != rank || !slice.hasUnitStride())
-    return std::nullopt;
-  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
-  std::optional<SmallVector<int64_t>> sizes =
-      getConstantIntValues(slice.getMixedSizes());
-  if (!sizes)
-    return std::nullopt;
-  for (int64_t d = 0; d < rank - 1; ++d)
-    if ((*sizes)[d] != cstType.getDimSize(d) || !isZeroInteger(offsets[d]))
-      return std::nullopt;
-  int64_t b = (*sizes)[rank - 1], f = cstType.getDimSize(rank - 1);
-  if (b >= f || f % b != 0)
-    return std::nullopt;
-  return b;
-}
 
 /// The constant `v` is, or is a reshape of (`tensor.collapse_shape` and
 /// `expand_shape` keep the elements' row-major order: a 1 x k x n matmul
@@ -161,21 +86,8 @@ struct PackFilterTilesPass
           index.getDefiningOp()->erase();
         continue;
       }
-      // [f0 / b, 0, ..., 0] [1, d0, ..., b]: rank-reducing, so the tile
-      // sees the slice type it had.
-      SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0));
-      offsets[0] = index;
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)};
-      for (int64_t d = 0; d < rank - 1; ++d)
-        sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
-      sizes.push_back(b.getIndexAttr(*block));
-      SmallVector<OpFoldResult> strides(rank + 1, b.getIndexAttr(1));
-      auto packedSlice = tensor::ExtractSliceOp::create(
-          b, slice.getLoc(), slice.getResultType(), pack, offsets, sizes,
-          strides);
       sources.insert(slice.getSource().getDefiningOp());
-      slice.getResult().replaceAllUsesWith(packedSlice.getResult());
-      slice.erase();
+      replaceWithPackedBlock(b, slice, pack, index, *block);
     }
     // The replaced constants, and the reshapes between them and the slices,
     // once nothing reads them.

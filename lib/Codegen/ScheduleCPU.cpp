@@ -521,6 +521,58 @@ std::optional<Schedule> scheduleElementwise(ArrayRef<int64_t> ranges) {
   return s;
 }
 
+/// A transpose that moves the input's innermost dimension away from the
+/// innermost one (a weight gradient's [C,KH,KW,O] -> [O,KH,KW,C] result and
+/// [N,H,W,C] -> [C,H,W,N] input, a parameter filter's OHWI -> blocked HWCF
+/// copy). Tiled like an element-wise op, each output vector gathered its
+/// lanes one float at a time from rows far apart (9 x 512 floats for a
+/// 512-channel weight gradient). Here the register tile is 16 x 16 over the
+/// output's innermost dimension and the one that reads the input's
+/// innermost: 16 contiguous input rows of 16 floats, transposed in
+/// registers, 16 contiguous output rows. Threads split the other dimensions
+/// but the last of them (a loop), so each parallel task is a slab, not one
+/// 16 x 16 tile. Null when the innermost dimensions already match (a copy
+/// in order: the element-wise schedule).
+std::optional<Schedule> scheduleTranspose(linalg::TransposeOp t,
+                                          ArrayRef<int64_t> ranges) {
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t rank = perm.size();
+  SmallVector<unsigned> nonUnit = nonUnitDims(ranges);
+  if (rank < 2 || nonUnit.size() < 2)
+    return std::nullopt;
+  // v: the output's innermost non-unit dimension; u: the output dimension
+  // that walks the input's innermost non-unit dimension.
+  unsigned v = nonUnit.back();
+  std::optional<unsigned> u;
+  for (int64_t in = rank - 1; in >= 0 && !u; --in)
+    for (int64_t d = 0; d < rank; ++d)
+      if (perm[d] == in && ranges[d] > 1) {
+        u = d;
+        break;
+      }
+  if (!u || *u == v || ranges[v] % 16 || ranges[*u] % 16)
+    return std::nullopt;
+  Schedule s;
+  s.forallSizes.assign(rank, 0);
+  s.forSizes.assign(rank, 0);
+  s.forSizes[v] = 16;
+  s.forSizes[*u] = 16;
+  SmallVector<unsigned> others;
+  for (unsigned d : nonUnit)
+    if (d != v && d != *u)
+      others.push_back(d);
+  // The transposed pair's outer dimension in blocks, with the other
+  // dimensions but the last in parallel.
+  s.forallSizes[*u] = tileFor(ranges[*u], 64, 16);
+  if (s.forallSizes[*u] == s.forSizes[*u])
+    s.forSizes[*u] = 0;
+  for (unsigned i = 0; i + 1 < others.size(); ++i)
+    s.forallSizes[others[i]] = 1;
+  if (!others.empty())
+    s.forSizes[others.back()] = 1;
+  return s;
+}
+
 /// Half of this machine's L2 (2 MiB per core): the most a tile's reused
 /// operand (a dense layer's input rows, a deep convolution's filter block)
 /// may take so that it stays in L2 beside what streams through.
@@ -711,6 +763,40 @@ bool isDeepPointwiseConv(ArrayRef<int64_t> ranges) {
          ranges[1] * ranges[2] <= 16 * 16;
 }
 
+/// The weight gradient of a convolution as a conv_2d_nhwc_hwcf (n, oh, ow,
+/// f, kh, kw, c) = (C, KH, KW, O, H, W, N): the input is the layer's padded
+/// input as [C][Hp][Wp][N], the "filter" the output gradient as [H][W][N][O]
+/// (packed per block of O by netrewrite-pack-filter-values), the output
+/// [C][KH][KW][O]. For one kernel row kh and output row oh this is a matrix
+/// product: rows (n, ow), columns f, reduction (kw, c), whose row (n, ow)
+/// reads input row n contiguously from column ow on, and whose right-hand
+/// side is the filter's row kh (kw x N x 32 floats: 256 KB for VGG16's 64x64
+/// layers, in L2). So the threads split the output channels in blocks of
+/// 32, kh is the outermost loop (its filter row is reused from L2 for every
+/// n and oh), and the register tile is 2 input channels x the whole output
+/// width (KW, 3) x 32 output channels, 12 accumulators that stay in
+/// registers across the kw and 16-channel reduction loops
+/// (netrewrite-lower-vectors-cpu). Until session 6 the register tile was
+/// 1 x 3 x 32 (6 accumulators: fewer than the FMA pipeline needs in
+/// flight) with kh and kw outermost, so the accumulators went to memory and
+/// back for every filter position: VGG16@64's 64->64 layer at 64x64 ran at
+/// 40% of the other layers' speed. Measured (one weight-gradient convolution
+/// as a model, batch of 32 images, 1 thread, user CPU time of 10 calls,
+/// 3 alternating runs): 64->64 at 64x64 1.45 -> 0.59 s, 256->256 at 16x16
+/// 0.69 -> 0.56 s, 512->512 at 8x8 0.70 -> 0.63 s, at 4x4 0.24 -> 0.23 s;
+/// 1, 3 or 4 input channels per tile and threads over input-channel blocks
+/// were slower, 32-channel chunks the same (docs/codegen.md, "Weight
+/// gradients").
+Schedule scheduleWeightGradient(ArrayRef<int64_t> ranges) {
+  Schedule s;
+  s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
+  s.forSizes = {tileFor(ranges[0], 2), 1, 0, 0, 1, 1,
+                tileFor(ranges[6], kWindowedReductionChunk)};
+  s.forInterchange = {4, 0, 1, 2, 3, 5, 6};
+  s.decompose = true;
+  return s;
+}
+
 /// Pads the schedule of a windowed op (n, oh, ow, c/f, kh, kw[, c]) from its
 /// static loop ranges.
 std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
@@ -724,15 +810,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     // A kernel larger than the output: the weight gradient of a convolution
     // (its "filter" is the whole output-gradient map, its output kh x kw).
     // Tiled like a forward convolution, every (n, oh) tile streams the whole
-    // filter again (VGG16@64: 33 MB, 192 times per op). Here the kernel
-    // positions are the outermost loops and the threads split the output
-    // channels, so each filter slice is loaded once and reused for every
-    // (n, oh, ow) while the small output stays in cache.
-    s.forallSizes = {0, 0, 0, tileFor(ranges[3], 32, 16)};
-    s.forSizes = {1, 1, 0, 0, 1, 1, tileFor(ranges[6], 64)};
-    s.forInterchange = {4, 5, 0, 1, 2, 3, 6};
-    s.decompose = true;
-    return s;
+    // filter again (VGG16@64: 33 MB, 192 times per op): see
+    // scheduleWeightGradient.
+    return scheduleWeightGradient(ranges);
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(o) &&
       (isDeepConv(ranges) || isDeepPointwiseConv(ranges)))
@@ -840,6 +920,9 @@ std::optional<Schedule> scheduleFor(linalg::LinalgOp op) {
     }
     return s;
   }
+  if (auto t = dyn_cast<linalg::TransposeOp>(o))
+    if (std::optional<Schedule> ts = scheduleTranspose(t, ranges))
+      return ts;
   // Everything all-parallel: elementwise chains, fills, transposes.
   if (op.getNumLoops() == 0 ||
       op.getNumParallelLoops() != op.getNumLoops() || op.hasIndexSemantics())
@@ -983,10 +1066,15 @@ struct ScheduleCPUPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    for (bool anchors : {true, false})
+    for (bool anchors : {true, false}) {
+      // The pipeline runs the halves separately, with
+      // netrewrite-pack-filter-values in between (see its description).
+      if (!(anchors ? scheduleAnchors : scheduleOthers))
+        continue;
       for (linalg::LinalgOp op : collect(func, anchors))
         if (failed(scheduleOne(func, op)))
           return signalPassFailure();
+    }
   }
 
   LogicalResult scheduleOne(func::FuncOp func, linalg::LinalgOp op) {

@@ -4,7 +4,9 @@
 #define NETREWRITE_LIB_CODEGEN_UTILS_H
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Attributes.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/Operation.h"
@@ -79,6 +81,32 @@ mlir::LogicalResult applySchedule(mlir::Operation *root,
 /// leaving `op` alone, when it does not qualify.
 mlir::LogicalResult accumulateInRegisters(mlir::linalg::LinalgOp op,
                                           int64_t maxOutputs);
+
+/// `offset / block` as an index value built at `b`, when `offset` is
+/// provably a multiple of `block`: a constant, an affine.apply whose result
+/// is a multiple (the offsets `tile_using_forall` makes), or the induction
+/// variable of a loop whose lower bound and step are multiples (the offsets
+/// `tile_using_for` makes). Otherwise null. Used by
+/// netrewrite-pack-filter-tiles and netrewrite-pack-filter-values.
+mlir::Value blockIndex(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::OpFoldResult offset, int64_t block);
+
+/// The weight block a slice reads: `extract_slice %w[0, ..., 0, f0]
+/// [d0, ..., b] [1, ..., 1]` of a static f32 tensor of type `type` with
+/// every leading dimension whole, b < F and F % b == 0. Rank 4: an HWCF
+/// filter read one block of output channels per tile; rank 2: a matmul's
+/// k x n weight read one panel of output columns per tile.
+std::optional<int64_t> filterBlock(mlir::tensor::ExtractSliceOp slice,
+                                   mlir::RankedTensorType type);
+
+/// Replaces `slice` (a block `filterBlock` accepted, `block` wide) by the
+/// rank-reducing slice `[index, 0, ..., 0] [1, d0, ..., block]` of
+/// `packed`, the same values stored as `[F / block][d0]...[block]`: the
+/// tile sees the slice type it had.
+void replaceWithPackedBlock(mlir::OpBuilder &b,
+                            mlir::tensor::ExtractSliceOp slice,
+                            mlir::Value packed, mlir::Value index,
+                            int64_t block);
 
 } // namespace netrewrite::codegen
 

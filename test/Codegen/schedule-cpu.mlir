@@ -203,16 +203,19 @@ func.func @row_sum(%x: tensor<64x256xf32>, %init: tensor<64xf32>) -> tensor<64xf
 // -----
 
 // A kernel larger than its output (the weight gradient of a convolution):
-// threads split the output channels, the kernel positions are the outermost
-// loops, so each filter slice is loaded once for every (n, oh).
+// threads split the output channels, the kernel row is the outermost loop
+// (its filter row stays in L2 for every input channel and output row), then
+// pairs of input channels and the output row; inside, the kernel column and
+// 16-channel chunks of the reduction around a 2 x 3 x 32 register tile.
 // CHECK-LABEL: func.func @weight_gradient
 // CHECK: scf.forall (%{{.*}}) in (2)
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
-// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c2
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32 step %c16
 // CHECK: vector.contract
-// CHECK-SAME: vector<1x3x32xf32>, vector<32x32xf32> into vector<1x3x32xf32>
+// CHECK-SAME: vector<2x3x16xf32>, vector<16x32xf32> into vector<2x3x32xf32>
 func.func @weight_gradient(%x: tensor<64x66x66x32xf32>, %dy: tensor<64x64x32x64xf32>, %init: tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %dy : tensor<64x66x66x32xf32>, tensor<64x64x32x64xf32>) outs(%init : tensor<64x3x3x64xf32>) -> tensor<64x3x3x64xf32>
@@ -345,4 +348,35 @@ func.func @depthwise_weight_gradient(%x: tensor<1x18x18x256xf32>, %dy: tensor<16
   %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %dy : tensor<1x18x18x256xf32>, tensor<16x16x256xf32>) outs(%init : tensor<1x3x3x256xf32>) -> tensor<1x3x3x256xf32>
   return %0 : tensor<1x3x3x256xf32>
+}
+
+// -----
+
+// A transpose that moves the input's innermost dimension (a weight
+// gradient's [C, KH, KW, O] -> [O, KH, KW, C]): 16 x 16 register tiles over
+// the output's innermost dimension and the one that walks the input's
+// innermost, read as 16 contiguous rows and transposed in registers; threads
+// over 64-row blocks of that dimension and the kernel rows.
+// CHECK-LABEL: func.func @transpose_tiles
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 3)
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3{{.*}} step %c1
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c512{{.*}} step %c16
+// CHECK: vector.transfer_read {{.*}} : tensor<16x1x1x16xf32>, vector<16x1x1x16xf32>
+func.func @transpose_tiles(%x: tensor<512x3x3x512xf32>) -> tensor<512x3x3x512xf32> {
+  %e = tensor.empty() : tensor<512x3x3x512xf32>
+  %t = linalg.transpose ins(%x : tensor<512x3x3x512xf32>) outs(%e : tensor<512x3x3x512xf32>) permutation = [3, 1, 2, 0]
+  return %t : tensor<512x3x3x512xf32>
+}
+
+// -----
+
+// A transpose that keeps the innermost dimension in place is a copy of
+// contiguous rows: the element-wise schedule (vectors of 64 on it).
+// CHECK-LABEL: func.func @transpose_rows
+// CHECK: vector.transfer_read {{.*}} vector<1x1x8x64xf32>
+func.func @transpose_rows(%x: tensor<16x8x32x64xf32>) -> tensor<8x16x32x64xf32> {
+  %e = tensor.empty() : tensor<8x16x32x64xf32>
+  %t = linalg.transpose ins(%x : tensor<16x8x32x64xf32>) outs(%e : tensor<8x16x32x64xf32>) permutation = [1, 0, 2, 3]
+  return %t : tensor<8x16x32x64xf32>
 }

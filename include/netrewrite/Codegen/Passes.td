@@ -39,6 +39,13 @@ def ScheduleCPU : Pass<"netrewrite-schedule-cpu", "mlir::func::FuncOp"> {
            "Fuse a convolution's or pooling's init (zero fill, bias "
            "broadcast) into its register-tile loops, so the accumulators "
            "start from it in registers (netrewrite-lower-vectors-cpu)">,
+    Option<"scheduleAnchors", "anchors", "bool", "true",
+           "Schedule convolutions, poolings and contractions (with their "
+           "fused inits and epilogues)">,
+    Option<"scheduleOthers", "others", "bool", "true",
+           "Schedule every other op (element-wise, reductions, copies, "
+           "transposes); the CPU pipeline runs "
+           "netrewrite-pack-filter-values between the two halves">,
   ];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
@@ -92,6 +99,42 @@ def PackFilterTiles : Pass<"netrewrite-pack-filter-tiles", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def PackFilterValues : Pass<"netrewrite-pack-filter-values", "mlir::func::FuncOp"> {
+  let summary = "Compute transposed filters directly in the blocked layout their tiles read";
+  let description = [{
+    Runs between the two halves of `netrewrite-schedule-cpu` (after the
+    convolutions and contractions, before the element-wise ops and
+    transposes). The run-time counterpart of `netrewrite-pack-filter-tiles`
+    for filters that are not constants, such as the weights of a training
+    step (function parameters, transposed to HWCF on every call, and their
+    flipped copies for the input gradients). A `linalg.transpose` whose every
+    reader is a block slice `[0, 0, 0, f0] [kh, kw, c, b]` (with `f0` a
+    provable multiple of `b`; `[0, n0] [k, b]` for a rank-2 weight) becomes
+    a transpose straight into `[F / b][kh][kw][c][b]` (its input expanded
+    along the output-channel axis) and each slice a rank-reducing slice of
+    that: the same one copy per call, but each tile's block is contiguous.
+    Any other transpose is left alone.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def TransposeBeforePad : Pass<"netrewrite-transpose-before-pad", "mlir::func::FuncOp"> {
+  let summary = "Transpose a padded tensor's source and pad the result";
+  let description = [{
+    `linalg.transpose(tensor.pad(x, lo, hi, v), perm)` becomes
+    `tensor.pad(linalg.transpose(x, perm), lo[perm], hi[perm], v)` for a
+    static pad by a value defined outside its body. Runs before the schedules:
+    `netrewrite-pad-in-place` then has the transpose write the interior of the
+    padded buffer directly, so the padded, transposed input of a convolution's
+    weight gradient costs one copy instead of two.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
 }
 
