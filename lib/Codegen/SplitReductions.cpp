@@ -58,8 +58,25 @@ struct SplitReductionsPass
 
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> ops;
+    SmallVector<linalg::ReduceOp> reduces;
     getOperation().walk([&](linalg::GenericOp op) { ops.push_back(op); });
+    getOperation().walk([&](linalg::ReduceOp op) { reduces.push_back(op); });
     IRRewriter rewriter(&getContext());
+    // linalg.reduce (tosa.reduce_* over the last or only axis) as a generic,
+    // when it reduces enough to be split.
+    for (linalg::ReduceOp op : reduces) {
+      int64_t reduced = 1;
+      SmallVector<int64_t> ranges =
+          cast<linalg::LinalgOp>(*op).getStaticLoopRanges();
+      for (int64_t d : op.getDimensions())
+        reduced = ShapedType::isDynamic(ranges[d]) ? 0 : reduced * ranges[d];
+      if (reduced < minReduction)
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
+      if (succeeded(g))
+        ops.push_back(*g);
+    }
     for (linalg::GenericOp op : ops)
       splitOne(collapseReductions(op, rewriter));
   }
