@@ -12,6 +12,8 @@ import os
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--size", type=int, required=True)
@@ -31,14 +33,6 @@ w2 = (r.standard_normal((F2, 3, 3, F1)) * a.scale).astype(np.float32)
 b2 = r.standard_normal(F2).astype(np.float32)
 w3 = (r.standard_normal((F3, 3, 3, F2)) * a.scale).astype(np.float32)
 b3 = r.standard_normal(F3).astype(np.float32)
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(a):
-    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
 
 
 conv = ("tosa.conv2d {x}, {w}, {b}, %z, %z {{acc_type = f32, pad = array<i64: {p}, {q}, {p}, {q}>, "
@@ -63,18 +57,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {t(N
   %y = {conv.format(x="%c", w="%w3", b="%b3", p=1, q=Q, s=2, ti=t(N, O, O, F2), tw=t(F3, 3, 3, F2), tb=t(F3), to=t(N, P, P, F3))}
   return %y : {t(N, P, P, F3)}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w1: "{blob(w1)}",
-      b1: "{blob(b1)}",
-      w2: "{blob(w2)}",
-      b2: "{blob(b2)}",
-      w3: "{blob(w3)}",
-      b3: "{blob(b3)}"
-    }}
-  }}
-#-}}
+{resources(w1=w1, b1=b1, w2=w2, b2=b2, w3=w3, b3=b3)}
 """)
 np.save(os.path.join(out, "x.npy"), x)
 f = torch.nn.functional

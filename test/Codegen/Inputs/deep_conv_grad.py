@@ -30,6 +30,8 @@ import sys
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--check", nargs=argparse.REMAINDER)
@@ -37,14 +39,6 @@ ap.add_argument("--runner")
 a = ap.parse_args()
 out = a.out
 N, H, C0, C1, C2, K = 2, 8, 64, 256, 128, 10
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(v):
-    return "0x04000000" + v.astype("<f4").tobytes().hex().upper()
 
 
 if a.check:
@@ -113,18 +107,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {t(N
   %o = tosa.add %m2, %bd : ({t(N, K)}, {t(1, K)}) -> {t(N, K)} loc("dense")
   return %o : {t(N, K)}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w1: "{blob(w1)}",
-      b1: "{blob(b1)}",
-      w2: "{blob(w2)}",
-      b2: "{blob(b2)}",
-      wd: "{blob(wd)}",
-      bd: "{blob(bd)}"
-    }}
-  }}
-#-}}
+{resources(w1=w1, b1=b1, w2=w2, b2=b2, wd=wd, bd=bd)}
 """)
 for n, v in [("conv1_kernel", w1), ("conv1_bias", b1), ("conv2_kernel", w2),
              ("conv2_bias", b2), ("dense_kernel", wd), ("dense_bias", bd)]:

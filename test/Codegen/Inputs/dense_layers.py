@@ -16,6 +16,8 @@ import os
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 p = argparse.ArgumentParser()
 p.add_argument("out")
 p.add_argument("--batch", type=int, default=8)
@@ -29,14 +31,6 @@ w1 = (r.standard_normal((1, K, F1)) * 0.1).astype(np.float32)
 b1 = (r.standard_normal(F1) * 0.1).astype(np.float32)
 w2 = (r.standard_normal((1, F1, F2)) * 0.1).astype(np.float32)
 b2 = (r.standard_normal(F2) * 0.1).astype(np.float32)
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(v):
-    return "0x04000000" + v.astype("<f4").tobytes().hex().upper()
 
 
 def shape(name, *s):
@@ -62,13 +56,7 @@ open(os.path.join(a.out, "model.mlir"), "w").write(f"""func.func @forward(%x: {t
   %y = tosa.reshape %a2, %s2 : ({t(1, B, F2)}, !tosa.shape<2>) -> {t(B, F2)}
   return %y : {t(B, F2)}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w1: "{blob(w1)}", b1: "{blob(b1)}", w2: "{blob(w2)}", b2: "{blob(b2)}"
-    }}
-  }}
-#-}}
+{resources(w1=w1, b1=b1, w2=w2, b2=b2)}
 """)
 np.save(os.path.join(a.out, "x.npy"), x)
 xt = torch.from_numpy(x).permute(0, 3, 1, 2).reshape(B, K)

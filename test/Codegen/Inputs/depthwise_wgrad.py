@@ -11,14 +11,12 @@ import sys
 
 import numpy as np
 
+from tosa_text import t
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 r = np.random.default_rng(7)
 C, K = 96, 16
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
 
 
 def reference(x, k, dil):

@@ -16,6 +16,8 @@ import sys
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 args = sys.argv[1:]
 channels = "24,144"
 if "--channels" in args:
@@ -37,14 +39,6 @@ w2 = (r.standard_normal((C, 1, 1, E)) * 0.1).astype(np.float32)
 b2 = r.standard_normal(C).astype(np.float32) * 0.1
 
 
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(a):
-    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
-
-
 X, Y = t(N, H, H, C), t(N, H, H, E)
 open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {X}) -> {X} {{
   %z = "tosa.const"() {{values = dense<0.0> : tensor<1xf32>}} : () -> tensor<1xf32>
@@ -62,14 +56,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {X})
   %y = tosa.add %p, %x : ({X}, {X}) -> {X}
   return %y : {X}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w1: "{blob(w1)}", b1: "{blob(b1)}", wd: "{blob(wd)}", bd: "{blob(bd)}",
-      w2: "{blob(w2)}", b2: "{blob(b2)}"
-    }}
-  }}
-#-}}
+{resources(w1=w1, b1=b1, wd=wd, bd=bd, w2=w2, b2=b2)}
 """)
 np.save(os.path.join(out, "x.npy"), x)
 F = torch.nn.functional

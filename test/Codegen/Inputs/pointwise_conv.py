@@ -6,6 +6,8 @@ import sys
 
 import numpy as np
 
+from tosa_text import resources, t
+
 out = sys.argv[1]
 N, H, C, F = map(int, sys.argv[sys.argv.index("--shape") + 1].split(","))
 os.makedirs(out, exist_ok=True)
@@ -13,14 +15,6 @@ r = np.random.default_rng(11)
 x = r.uniform(-1, 1, (N, H, H, C)).astype(np.float32)
 w = (r.standard_normal((F, 1, 1, C)) * (2.0 / C) ** 0.5).astype(np.float32)  # OHWI
 b = (r.standard_normal(F) * 0.5).astype(np.float32)
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(a):
-    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
 
 
 X, Y = t(N, H, H, C), t(N, H, H, F)
@@ -32,13 +26,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {X})
   %y = tosa.clamp %c {{min_val = 0.0 : f32, max_val = 6.0 : f32}} : ({Y}) -> {Y}
   return %y : {Y}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w: "{blob(w)}", b: "{blob(b)}"
-    }}
-  }}
-#-}}
+{resources(w=w, b=b)}
 """)
 np.save(os.path.join(out, "x.npy"), x)
 y = np.einsum("nhwc,fc->nhwf", x.astype(np.float64), w[:, 0, 0, :].astype(np.float64)) + b

@@ -15,6 +15,8 @@ import sys
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 r = np.random.default_rng(5)
@@ -27,14 +29,6 @@ w2 = (r.standard_normal((C, 3, 3, C)) * 0.1).astype(np.float32)
 b2 = r.standard_normal(C).astype(np.float32) * 0.1
 wd = (r.standard_normal((3, 3, C, 1)) * 0.5).astype(np.float32)  # HWCM
 bd = r.standard_normal(C).astype(np.float32) * 0.1
-
-
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(a):
-    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
 
 
 conv = ("tosa.conv2d {a}, {w}, {b}, %z, %z {{acc_type = f32, pad = array<i64: 1, 1, 1, 1>, "
@@ -58,14 +52,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {X})
   %y = tosa.clamp %d {{min_val = 0.0 : f32, max_val = 6.0 : f32}} : ({t(N, P, P, C)}) -> {t(N, P, P, C)}
   return %y : {t(N, P, P, C)}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w1: "{blob(w1)}", b1: "{blob(b1)}", w2: "{blob(w2)}", b2: "{blob(b2)}",
-      wd: "{blob(wd)}", bd: "{blob(bd)}"
-    }}
-  }}
-#-}}
+{resources(w1=w1, b1=b1, w2=w2, b2=b2, wd=wd, bd=bd)}
 """)
 np.save(os.path.join(out, "x.npy"), x)
 F = torch.nn.functional

@@ -10,6 +10,8 @@ import sys
 import numpy as np
 import torch
 
+from tosa_text import resources, t
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 r = np.random.default_rng(11)
@@ -20,14 +22,6 @@ w = (r.standard_normal((F, K, K, C)) * 0.1).astype(np.float32)  # OHWI
 b = r.standard_normal(F).astype(np.float32)
 
 
-def t(*s):
-    return "tensor<%sxf32>" % "x".join(map(str, s))
-
-
-def blob(a):
-    return "0x04000000" + a.astype("<f4").tobytes().hex().upper()
-
-
 open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {t(N, H, H, C)}) -> {t(N, OH, OH, F)} {{
   %z = "tosa.const"() {{values = dense<0.0> : tensor<1xf32>}} : () -> tensor<1xf32>
   %w = "tosa.const"() {{values = dense_resource<w> : {t(F, K, K, C)}}} : () -> {t(F, K, K, C)}
@@ -35,14 +29,7 @@ open(os.path.join(out, "model.mlir"), "w").write(f"""func.func @forward(%x: {t(N
   %y = tosa.conv2d %x, %w, %b, %z, %z {{acc_type = f32, pad = array<i64: 3, 2, 3, 2>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>}} : ({t(N, H, H, C)}, {t(F, K, K, C)}, {t(F)}, tensor<1xf32>, tensor<1xf32>) -> {t(N, OH, OH, F)}
   return %y : {t(N, OH, OH, F)}
 }}
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      w: "{blob(w)}",
-      b: "{blob(b)}"
-    }}
-  }}
-#-}}
+{resources(w=w, b=b)}
 """)
 np.save(os.path.join(out, "x.npy"), x)
 y = torch.nn.functional.conv2d(torch.from_numpy(x).permute(0, 3, 1, 2),
