@@ -7,6 +7,8 @@
 
 #include "netrewrite/Codegen/Passes.h"
 
+#include "Utils.h"
+
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -22,16 +24,15 @@ namespace {
 /// The loop order with the parallel loops first, each group in its order;
 /// empty when it is already so.
 SmallVector<unsigned> parallelFirst(linalg::LinalgOp op) {
+  if (netrewrite::codegen::leadingParallelLoops(op))
+    return {};
   SmallVector<unsigned> parallel, reduction;
   for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
     (kind == utils::IteratorType::parallel ? parallel : reduction)
         .push_back(d);
   SmallVector<unsigned> order = parallel;
   order.append(reduction.begin(), reduction.end());
-  for (auto [i, d] : llvm::enumerate(order))
-    if (i != d)
-      return order;
-  return {};
+  return order;
 }
 
 struct ReductionsInnerPass

@@ -52,6 +52,17 @@ TypedAttr neutralOf(Operation *combiner, FloatType type) {
   return FloatAttr::get(type, llvm::APFloat::getInf(sem, /*Negative=*/max));
 }
 
+/// How many elements each output of `op` reduces: the product of its
+/// reduction loops' ranges (0 when one is dynamic).
+int64_t reducedPerOutput(linalg::LinalgOp op) {
+  int64_t reduced = 1;
+  for (auto [r, kind] :
+       llvm::zip(op.getStaticLoopRanges(), op.getIteratorTypesArray()))
+    if (kind == utils::IteratorType::reduction)
+      reduced = ShapedType::isDynamic(r) ? 0 : reduced * r;
+  return reduced;
+}
+
 struct SplitReductionsPass
     : netrewrite::impl::SplitReductionsBase<SplitReductionsPass> {
   using SplitReductionsBase::SplitReductionsBase;
@@ -65,12 +76,7 @@ struct SplitReductionsPass
     // linalg.reduce (tosa.reduce_* over the last or only axis) as a generic,
     // when it reduces enough to be split.
     for (linalg::ReduceOp op : reduces) {
-      int64_t reduced = 1;
-      SmallVector<int64_t> ranges =
-          cast<linalg::LinalgOp>(*op).getStaticLoopRanges();
-      for (int64_t d : op.getDimensions())
-        reduced = ShapedType::isDynamic(ranges[d]) ? 0 : reduced * ranges[d];
-      if (reduced < minReduction)
+      if (reducedPerOutput(op) < minReduction)
         continue;
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
@@ -86,19 +92,13 @@ struct SplitReductionsPass
   /// then has all of N*H*W to cut into slices, not only N.
   linalg::GenericOp collapseReductions(linalg::GenericOp op,
                                        RewriterBase &rewriter) {
-    SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
-    unsigned k = llvm::count(kinds, utils::IteratorType::parallel);
-    if (!op.hasPureBufferSemantics() || kinds.size() - k < 2 ||
-        !combinerOf(op))
-      return op;
-    int64_t reduced = 1;
-    for (auto [d, r] : llvm::enumerate(op.getStaticLoopRanges()))
-      if (d >= k)
-        reduced = ShapedType::isDynamic(r) ? 0 : reduced * r;
-    if (reduced < minReduction)
+    std::optional<unsigned> k = netrewrite::codegen::leadingParallelLoops(op);
+    unsigned loops = op.getNumLoops();
+    if (!op.hasPureBufferSemantics() || !k || loops - *k < 2 ||
+        !combinerOf(op) || reducedPerOutput(op) < minReduction)
       return op;
     ReassociationIndices group;
-    for (unsigned d = k; d < kinds.size(); ++d)
+    for (unsigned d = *k; d < loops; ++d)
       group.push_back(d);
     if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {group}))
       return op;
@@ -124,17 +124,17 @@ struct SplitReductionsPass
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     if (llvm::any_of(ranges, ShapedType::isDynamic))
       return;
-    SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
     // Parallel loops first (netrewrite-reductions-inner), then reductions.
-    unsigned k = llvm::count(kinds, utils::IteratorType::parallel);
-    for (unsigned d = 0; d < kinds.size(); ++d)
-      if ((kinds[d] == utils::IteratorType::parallel) != (d < k))
-        return;
-    if (k == kinds.size())
+    std::optional<unsigned> leading =
+        netrewrite::codegen::leadingParallelLoops(op);
+    if (!leading || *leading == ranges.size())
       return;
-    int64_t outputs = 1, reduced = 1;
-    for (unsigned d = 0; d < ranges.size(); ++d)
-      (d < k ? outputs : reduced) *= ranges[d];
+    unsigned k = *leading;
+    SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
+    int64_t outputs = 1;
+    for (unsigned d = 0; d < k; ++d)
+      outputs *= ranges[d];
+    int64_t reduced = reducedPerOutput(op);
     if (reduced < minReduction)
       return;
     OpOperand *init = op.getDpsInitOperand(0);

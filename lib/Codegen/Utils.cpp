@@ -177,3 +177,13 @@ void netrewrite::codegen::replaceWithPackedBlock(OpBuilder &b,
   slice.getResult().replaceAllUsesWith(packedSlice.getResult());
   slice.erase();
 }
+
+std::optional<unsigned>
+netrewrite::codegen::leadingParallelLoops(linalg::LinalgOp op) {
+  SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
+  unsigned k = llvm::count(kinds, utils::IteratorType::parallel);
+  for (auto [d, kind] : llvm::enumerate(kinds))
+    if ((kind == utils::IteratorType::parallel) != (d < k))
+      return std::nullopt;
+  return k;
+}

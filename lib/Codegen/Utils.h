@@ -73,6 +73,11 @@ mlir::LogicalResult applySchedule(mlir::Operation *root,
                                   llvm::ArrayRef<mlir::Operation *> args,
                                   mlir::ModuleOp script);
 
+/// The number of `op`'s parallel loops when they all come before its
+/// reduction loops (the order netrewrite-reductions-inner establishes and
+/// netrewrite-split-reductions expects); nullopt otherwise.
+std::optional<unsigned> leadingParallelLoops(mlir::linalg::LinalgOp op);
+
 /// Rewrites `op` (on buffers, static shapes, one output, at most
 /// `maxOutputs` output elements, some reduction) into loops over its
 /// reduction dimensions that carry every output element as an iteration
