@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -353,15 +354,10 @@ SmallVector<SmallVector<int64_t>> rowIndices(Type t) {
   // LLVM.
   if (rows > 64)
     return {};
+  SmallVector<int64_t> strides = computeSuffixProduct(lead);
   SmallVector<SmallVector<int64_t>> indices;
-  for (int64_t r = 0; r < rows; ++r) {
-    SmallVector<int64_t> index(lead.size());
-    for (int64_t i = lead.size() - 1, rest = r; i >= 0; --i) {
-      index[i] = rest % lead[i];
-      rest /= lead[i];
-    }
-    indices.push_back(index);
-  }
+  for (int64_t r = 0; r < rows; ++r)
+    indices.push_back(delinearize(r, strides));
   return indices;
 }
 
