@@ -34,6 +34,7 @@ DEBIAN_PACKAGES=(
   python3-torch
   python3-torchvision
   python3-pil
+  python3-psutil
   zlib1g-dev
 )
 

@@ -14,6 +14,16 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.netrewrite_obj_root, "test")
 
+# A test that hangs (a full disk, a deadlock) fails after 15 minutes instead
+# of holding the whole CI run: the longest test takes about two minutes on
+# two cores. lit needs psutil (python3-psutil) to enforce it.
+try:
+    import psutil  # noqa: F401
+
+    lit_config.maxIndividualTestTime = 900
+except ImportError:
+    lit_config.note("python3-psutil missing: no per-test time limit")
+
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%src_root", config.netrewrite_src_root))
 # Debian's numpy/onnx/torch belong to /usr/bin/python3, not to whatever
