@@ -114,10 +114,28 @@ LogicalResult padInPlace(tensor::PadOp pad, DominanceInfo &dominance) {
     offsets.push_back(b.getIndexAttr((*low)[d]));
     sizes.push_back(b.getIndexAttr(sourceType.getDimSize(d)));
   }
-  Value inserted = tensor::InsertSliceOp::create(
-      b, loc, pad.getSource(), padded, offsets, sizes, strides);
-  pad.getResult().replaceAllUsesWith(inserted);
+  Value source = pad.getSource();
+  auto inserted = tensor::InsertSliceOp::create(b, loc, source, padded,
+                                                offsets, sizes, strides);
+  pad.getResult().replaceAllUsesWith(inserted.getResult());
   pad.erase();
+  // Other readers of the activation after the pad (a residual connection's
+  // add) read it back from the padded tensor's interior. Left reading the
+  // activation itself, they make one-shot bufferization compute it into a
+  // buffer of its own and copy that into the padded one (in ResNet18, two
+  // whole-activation copies around every convolution whose output also
+  // feeds a residual add).
+  auto later = [&](OpOperand &use) {
+    return use.getOwner() != inserted &&
+           dominance.properlyDominates(inserted.getOperation(),
+                                       use.getOwner());
+  };
+  if (llvm::any_of(source.getUses(), later)) {
+    b.setInsertionPointAfter(inserted);
+    Value interior = tensor::ExtractSliceOp::create(
+        b, loc, sourceType, inserted.getResult(), offsets, sizes, strides);
+    source.replaceUsesWithIf(interior, later);
+  }
   return success();
 }
 

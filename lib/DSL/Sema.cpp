@@ -111,7 +111,7 @@ FailureOr<RuleSet> Sema::run(const FileAST &file, StringRef filename,
   llvm::DenseMap<unsigned, unsigned> removedBy;
   for (const RuleAST &ast : file.rules) {
     Rule rule{static_cast<unsigned>(set.rules.size() + 1), {}, {}, {}, true,
-              std::nullopt, ast.sourceText, "", ast.loc};
+              std::nullopt, ast.sourceText, "", ast.loc, {}};
     if (failed(checkRule(ast, rule)))
       return failure();
     for (const LayerPattern &alt : rule.alternatives) {
