@@ -260,6 +260,21 @@ def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::Fu
   ];
 }
 
+def PrefetchEpilogueLoads : Pass<"netrewrite-prefetch-epilogue-loads", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the memory a register tile's epilogue reads before its accumulation loop";
+  let description = [{
+    After `netrewrite-lower-vectors-cpu`: for every `scf.for` that carries
+    vectors (a register tile's accumulation), each `vector.load` that
+    follows it in its block (a fused consumer's operand, such as a residual
+    connection's activation) and whose address is known before the loop
+    gets one `memref.prefetch` per cache line it reads, placed before the
+    loop. The activation a residual add reads was written layers earlier
+    and is no longer in cache; the accumulation hides the latency.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def OutlineSerialLoops : Pass<"netrewrite-outline-serial-loops", "mlir::ModuleOp"> {
   let summary = "Outline the loop nests of ops too small to share between threads";
   let description = [{
