@@ -55,6 +55,10 @@ module attributes {transform.with_named_sequence} {
 }
 )mlir";
 
+/// Transfers whose innermost dimension has fewer bits than this (one zmm
+/// register) are flattened where their memory is contiguous.
+constexpr unsigned kNarrowTransferBits = 512;
+
 constexpr llvm::StringLiteral kLowerVectorsScript2 = R"mlir(
 module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(%m: !transform.any_op {transform.readonly}) {
@@ -622,6 +626,17 @@ struct LowerVectorsCPUPass
       hoistAccumulators(f);
       forwardInitStores(f);
     });
+    // Transfers whose innermost dimension is narrower than a vector register
+    // over memory that is contiguous across their trailing dimensions (an
+    // RGB image's 8 pixels x 3 channels) as one 1-D transfer: unrolled per
+    // row instead, each row is a 3-lane masked load or store.
+    {
+      RewritePatternSet narrow(&getContext());
+      vector::populateFlattenVectorTransferPatterns(narrow,
+                                                    kNarrowTransferBits);
+      if (failed(applyPatternsGreedily(module, std::move(narrow))))
+        return signalPassFailure();
+    }
     if (failed(applyScript(module, kLowerVectorsScript2)))
       return signalPassFailure();
     // Register tiles as rows and 16-lane pieces, with the ops' folders

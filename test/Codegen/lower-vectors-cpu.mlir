@@ -101,3 +101,19 @@ func.func @ragged_rows(%x: memref<8x24xf32>, %out: memref<2x24xf32>, %b: vector<
   vector.transfer_write %m, %out[%c0, %c0] {in_bounds = [true, true]} : vector<2x24xf32>, memref<2x24xf32>
   return
 }
+
+// -----
+
+// 8 pixels x 3 channels (an RGB image going NCHW -> NHWC) written to
+// contiguous memory: one 24-lane store, not eight 3-lane ones.
+// CHECK-LABEL: func.func @narrow_rows
+// CHECK: memref.collapse_shape {{.*}} into memref<1x24xf32
+// CHECK-NOT: vector.store
+// CHECK: vector.store {{.*}} : memref<1x24xf32{{.*}}>, vector<24xf32>
+// CHECK-NOT: vector.store
+// CHECK: return
+func.func @narrow_rows(%v: vector<1x8x3xf32>, %out: memref<1x8x3xf32, strided<[687, 3, 1], offset: ?>>) {
+  %c0 = arith.constant 0 : index
+  vector.transfer_write %v, %out[%c0, %c0, %c0] {in_bounds = [true, true, true]} : vector<1x8x3xf32>, memref<1x8x3xf32, strided<[687, 3, 1], offset: ?>>
+  return
+}
