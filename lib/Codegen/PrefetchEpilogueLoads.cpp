@@ -97,9 +97,11 @@ struct PrefetchEpilogueLoadsPass
         loops.push_back(loop);
     });
     for (scf::ForOp loop : loops) {
-      // The epilogue: what follows the accumulation in its block. An inner
+      // The epilogue: what follows the accumulation in its block, up to the
+      // next loop (whose own epilogue is prefetched before it). An inner
       // loop of a nest is followed by its parent's yield only.
-      for (Operation *op = loop->getNextNode(); op; op = op->getNextNode())
+      for (Operation *op = loop->getNextNode(); op && !isa<scf::ForOp>(op);
+           op = op->getNextNode())
         if (auto load = dyn_cast<vector::LoadOp>(op))
           prefetchBefore(loop, load, dominance);
     }

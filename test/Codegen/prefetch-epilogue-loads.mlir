@@ -67,3 +67,43 @@ func.func @not_prefetched(%r: memref<64x32xf32>, %out: memref<32xf32>) {
   vector.store %x, %out[%c0] : memref<32xf32>, vector<32xf32>
   return
 }
+
+// -----
+
+// Two register tiles in one block: each prefetches its own epilogue, not
+// the next tile's.
+// CHECK-LABEL: func.func @two_tiles
+// CHECK-SAME: %[[R:[a-z0-9]+]]: memref<2x32xf32>, %{{.*}}: memref<2x32xf32>)
+// CHECK: memref.prefetch %[[R]][%c0, %c0]
+// CHECK: memref.prefetch %[[R]][%c0, %c16]
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.for
+// CHECK: vector.load %[[R]][%c0, %c0]
+// CHECK: memref.prefetch %[[R]][%c1, %c0]
+// CHECK: memref.prefetch %[[R]][%c1, %{{.*}}]
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.for
+// CHECK: vector.load %[[R]][%c1, %c0]
+func.func @two_tiles(%w: memref<8x32xf32>, %r: memref<2x32xf32>, %out: memref<2x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant dense<0.0> : vector<32xf32>
+  %a = scf.for %k = %c0 to %c8 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+    %v = vector.load %w[%k, %c0] : memref<8x32xf32>, vector<32xf32>
+    %n = vector.fma %v, %v, %acc : vector<32xf32>
+    scf.yield %n : vector<32xf32>
+  }
+  %r0 = vector.load %r[%c0, %c0] : memref<2x32xf32>, vector<32xf32>
+  %s0 = arith.addf %a, %r0 : vector<32xf32>
+  vector.store %s0, %out[%c0, %c0] : memref<2x32xf32>, vector<32xf32>
+  %b = scf.for %k = %c0 to %c8 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+    %v = vector.load %w[%k, %c0] : memref<8x32xf32>, vector<32xf32>
+    %n = vector.fma %v, %acc, %acc : vector<32xf32>
+    scf.yield %n : vector<32xf32>
+  }
+  %r1 = vector.load %r[%c1, %c0] : memref<2x32xf32>, vector<32xf32>
+  %s1 = arith.addf %b, %r1 : vector<32xf32>
+  vector.store %s1, %out[%c1, %c0] : memref<2x32xf32>, vector<32xf32>
+  return
+}
