@@ -97,7 +97,7 @@ static constexpr llvm::StringLiteral kCPUFastBack =
     " buffer-results-to-out-params{modify-public-functions hoist-static-allocs},"
     " buffer-deallocation-pipeline, cse, canonicalize,"
     " netrewrite-lower-vectors-cpu,"
-    " func.func(netrewrite-prefetch-epilogue-loads,"
+    " func.func(netrewrite-prefetch-epilogue-loads, netrewrite-minmax-nsz,"
     " netrewrite-schedule-buffers-cpu), canonicalize, cse,"
     " func.func(convert-vector-to-scf{full-unroll}),"
     " netrewrite-outline-serial-loops,"
