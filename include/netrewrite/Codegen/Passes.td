@@ -261,15 +261,19 @@ def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::Fu
 }
 
 def MinMaxNoSignedZeros : Pass<"netrewrite-minmax-nsz"> {
-  let summary = "Let arith.maximumf / minimumf treat -0 and +0 as equal";
+  let summary = "Let arith.maximumf / minimumf between two values treat -0 and +0 as equal";
   let description = [{
     Adds the `nsz` fast-math flag to every `arith.maximumf` and
-    `arith.minimumf` (ReLU, ReLU6, clamps, max pooling, max reductions).
-    NaNs still propagate; only the order of -0 and +0, which IEEE 754's
-    maximum defines and x86 has no instruction for, is given up: LLVM then
-    lowers an AVX-512 maximum to vmaxps, a NaN compare and a blend instead
-    of six instructions. -0 and +0 are equal values, and TOSA's own max
-    (a >= b ? a : b) does not order them either.
+    `arith.minimumf` whose operands are both non-constant (max pooling's
+    windows, max reductions, MAXIMUM / MINIMUM of two tensors). NaNs still
+    propagate; only the order of -0 and +0, which IEEE 754's maximum defines
+    and x86 has no instruction for, is given up: LLVM then lowers an
+    AVX-512 maximum to vmaxps, a NaN compare and a blend instead of six
+    instructions. -0 and +0 are equal values, and TOSA's own max
+    (a >= b ? a : b) does not order them either. Clamps against constants
+    (ReLU, ReLU6) are left alone: LLVM knows the constant's sign, so they
+    are cheap already, and the flag there changed the register allocation
+    of a depthwise layer for the worse.
   }];
 }
 
