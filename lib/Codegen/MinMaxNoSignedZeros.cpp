@@ -5,9 +5,9 @@
 // maximum: NaNs propagate and -0 < +0. x86 has no instruction for that:
 // LLVM orders the operands by the sign bit first, six instructions per
 // AVX-512 vector instead of three. The order of zeros does not matter to a
-// network: -0 and +0 are equal values, the neural-network specifications
-// (TOSA's max compares with >=) do not order them, and no comparison in the
-// tests tells them apart. NaN propagation stays.
+// network: -0 and +0 are equal values (a max pool over {-0, +0} returning
+// -0 changes no later result but the sign of an exact zero), and no
+// comparison in the tests tells them apart. NaN propagation stays.
 //
 //===----------------------------------------------------------------------===//
 

@@ -269,8 +269,8 @@ def MinMaxNoSignedZeros : Pass<"netrewrite-minmax-nsz"> {
     propagate; only the order of -0 and +0, which IEEE 754's maximum defines
     and x86 has no instruction for, is given up: LLVM then lowers an
     AVX-512 maximum to vmaxps, a NaN compare and a blend instead of six
-    instructions. -0 and +0 are equal values, and TOSA's own max
-    (a >= b ? a : b) does not order them either. Clamps against constants
+    instructions. -0 and +0 are equal values: only the sign of an exact
+    zero result can change. Clamps against constants
     (ReLU, ReLU6) are left alone: LLVM knows the constant's sign, so they
     are cheap already, and the flag there changed the register allocation
     of a depthwise layer for the worse.
