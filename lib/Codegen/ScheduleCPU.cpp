@@ -289,12 +289,20 @@ std::string scriptFor(const Schedule &s) {
   return body;
 }
 
-/// Below this many multiply-adds (about 30 us of one core) a convolution or
-/// contraction runs on one thread (memory-bound ops: kMinParallelMemoryBound): a parallel region ends in a
-/// barrier that waits for every thread, which on a machine shared with other
-/// jobs costs up to a scheduler time slice. Measured: a small CNN at batch
-/// 32 ran 7x slower on 2 threads than on 1 with a threshold of 2^18.
-constexpr int64_t kMinParallelIterations = 1 << 22;
+/// Below this many multiply-adds (about 4 us of one core at the FMA peak,
+/// 10-15 us for a depthwise convolution) a convolution or contraction runs on
+/// one thread (memory-bound ops: kMinParallelMemoryBound): a parallel region
+/// costs a fork and a barrier, a few microseconds with the team's threads
+/// spinning. Until session 8 this was 2^22, which at batch 1 put every
+/// depthwise convolution of MobileNetV2 and its 1x1 layers at 14x14 on one
+/// thread while the other waited; 2^19: batch 1, 2 threads, 386-392 ->
+/// 439-449 img/s (nsfwjs), 364-386 -> 448-456 (MobileNetV2); 2^18 the same
+/// within noise, 2^20 between. (Session 1 measured a small CNN at batch 32
+/// 7x slower on 2 threads than on 1 with 2^18 on a loaded machine; libomp's
+/// load-balance mode, the executables' default since, now shrinks the team
+/// instead: same time with 2^19 and 2^22 under load, docs/codegen.md
+/// "Threads".)
+constexpr int64_t kMinParallelIterations = 1 << 19;
 
 /// The parallel threshold for `op`: convolutions and contractions count
 /// multiply-adds, everything else memory traffic.

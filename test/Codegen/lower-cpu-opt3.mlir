@@ -4,7 +4,7 @@
 // The scheduled pipeline: OpenMP worksharing loops around FMA vector code.
 // CHECK-LABEL: llvm.func @forward
 // CHECK: omp.parallel
-// CHECK: omp.wsloop schedule(dynamic)
+// CHECK: omp.wsloop schedule(static)
 // CHECK: llvm.intr.fmuladd{{.*}} : (vector<32xf32>, vector<32xf32>, vector<32xf32>) -> vector<32xf32>
 // CHECK: llvm.func @_mlir_ciface_forward
 // The naive pipeline: scalar loops.

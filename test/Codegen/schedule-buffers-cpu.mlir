@@ -28,7 +28,7 @@ func.func @pad(%a: memref<32x64x64x32xf32>, %b: memref<32x66x66x32xf32>) {
 
 // A small strided copy (a stride-2 gradient spread over a zero-dilated
 // buffer): too small to share between threads, so its forall carries the
-// serial marker that netrewrite-omp-dynamic-schedule turns into if(false).
+// serial marker that netrewrite-omp-schedule turns into if(false).
 // CHECK-LABEL: func.func @dilate
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 8)
 // CHECK: vector.transfer_write {{.*}} vector<1x1x8x16xf32>

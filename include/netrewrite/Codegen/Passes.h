@@ -21,7 +21,7 @@ namespace netrewrite {
 
 /// Location metadata (a `FusedLoc`'s) that `netrewrite-schedule-cpu` puts on
 /// the `scf.forall` of an op too small to share between threads, and
-/// `netrewrite-omp-dynamic-schedule` turns into `omp.parallel if(false)`:
+/// `netrewrite-omp-schedule` turns into `omp.parallel if(false)`:
 /// a location is the one thing that survives bufferization, canonicalization
 /// and the conversions to `scf.parallel` and OpenMP unchanged.
 constexpr llvm::StringLiteral kSerialLoopMarker = "netrewrite.serial_loop";

@@ -184,13 +184,16 @@ def PadInPlace : Pass<"netrewrite-pad-in-place", "mlir::func::FuncOp"> {
   ];
 }
 
-def DynamicOMPSchedule : Pass<"netrewrite-omp-dynamic-schedule", "mlir::ModuleOp"> {
-  let summary = "Give OpenMP worksharing loops a dynamic schedule";
+def OMPSchedule : Pass<"netrewrite-omp-schedule", "mlir::ModuleOp"> {
+  let summary = "Give OpenMP worksharing loops a static schedule; run small ops' loops on the calling thread";
   let description = [{
-    Sets `schedule(dynamic)` on every `omp.wsloop` without a schedule, so
-    that threads that run take the iterations of a thread that is late
-    (descheduled on a shared machine) instead of waiting for its static
-    share.
+    Sets `schedule(static)` on every `omp.wsloop` without a schedule: one
+    contiguous share per thread and one call into libomp per thread, where a
+    dynamic schedule calls libomp for every iteration (a row of one layer:
+    microseconds at batch 1). Parallel regions whose location carries
+    `netrewrite.serial_loop` (ops too small to share, marked by
+    netrewrite-schedule-cpu and netrewrite-schedule-buffers-cpu) get
+    `if(false)` and run on the calling thread; the marker is removed.
   }];
   let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::arith::ArithDialect"];
 }
@@ -258,6 +261,22 @@ def ScheduleBuffersCPU : Pass<"netrewrite-schedule-buffers-cpu", "mlir::func::Fu
     "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
     "mlir::memref::MemRefDialect"
   ];
+}
+
+def FuseElementwise : Pass<"netrewrite-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops, but not into a reduction that would recompute them";
+  let description = [{
+    `linalg-fuse-elementwise-ops` (same patterns, same single-use rule), except
+    that an element-wise producer stays out of an op with reduction loops that
+    reads it through a map leaving some loops out: there its body would run
+    once per iteration of those loops, and the op would stop being a
+    contraction. Example: at batch 1 the average pool's division in front of
+    a dense layer (a matrix-vector product) stays a separate op instead of
+    one division per weight.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def MinMaxNoSignedZeros : Pass<"netrewrite-minmax-nsz"> {

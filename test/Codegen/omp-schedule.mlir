@@ -1,9 +1,10 @@
-// RUN: netrewrite-opt %s --pass-pipeline="builtin.module(scf-forall-to-parallel, convert-scf-to-openmp, netrewrite-omp-dynamic-schedule)" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
+// RUN: netrewrite-opt %s --pass-pipeline="builtin.module(scf-forall-to-parallel, convert-scf-to-openmp, netrewrite-omp-schedule)" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
 
-// A forall shared between threads: a dynamic schedule.
+// A forall shared between threads: a static schedule, one share per thread
+// (a dynamic one would call into libomp for every iteration).
 // CHECK-LABEL: func.func @shared
 // CHECK: omp.parallel {
-// CHECK: omp.wsloop schedule(dynamic)
+// CHECK: omp.wsloop schedule(static)
 // CHECK: } loc("shared")
 func.func @shared(%a: memref<64x16xf32>) {
   %cst = arith.constant 1.0 : f32
