@@ -53,8 +53,7 @@ struct FuseElementwisePass
     // Upstream's control: fuse a producer only into its single user.
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
-      return producer && producer->hasOneUse() &&
-             !recomputesInReduction(fused);
+      return producer && producer->hasOneUse() && !recomputesInReduction(fused);
     };
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
@@ -70,8 +69,7 @@ struct FuseElementwisePass
     // Top-down, as upstream (compile time).
     GreedyRewriteConfig config;
     config.setUseTopDownTraversal(true);
-    (void)applyPatternsGreedily(getOperation(),
-                                std::move(patterns), config);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns), config);
   }
 };
 

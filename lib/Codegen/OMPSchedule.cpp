@@ -11,7 +11,7 @@
 //   formats a trace string (malloc, vsnprintf, free) in every such call
 //   even with tracing off: at batch 1, where a layer is a few rows of
 //   microseconds each, that was 6% of nsfwjs's samples at 2 threads, and
-//   the static schedule ran MobileNetV2 and nsfwjs 17-25% faster. At batch
+//   the static schedule ran nsfwjs and MobileNetV2 12-21% faster. At batch
 //   32, idle or with a busy process on one of the two cores, the two
 //   schedules measured the same; under load libomp's load-balance mode (the
 //   executables' default, lib/Runtime/ExecutableMain.cpp) shrinks the team
