@@ -12,10 +12,11 @@
 //   even with tracing off: at batch 1, where a layer is a few rows of
 //   microseconds each, that was 6% of nsfwjs's samples at 2 threads, and
 //   the static schedule ran nsfwjs and MobileNetV2 12-21% faster. At batch
-//   32, idle or with a busy process on one of the two cores, the two
-//   schedules measured the same; under load libomp's load-balance mode (the
+//   32 on an idle machine the two measured the same; with a busy process on
+//   one of the two cores, nsfwjs ran 5-8% slower all-static in one
+//   comparison and level in another, and libomp's load-balance mode (the
 //   executables' default, lib/Runtime/ExecutableMain.cpp) shrinks the team
-//   instead (docs/codegen.md, "Threads").
+//   under load anyway (docs/codegen.md, "Threads").
 // * for loops of ops too small to share (netrewrite::kSerialLoopMarker),
 //   `if(false)` as well: they run on the calling thread.
 //
