@@ -30,15 +30,16 @@ llvm::SmallVector<unsigned> nonUnitDims(llvm::ArrayRef<int64_t> ranges);
 
 /// Below this many elements a memory-bound op (element-wise, reduction of
 /// an element-wise expression, copy), whose iteration is a load and a store
-/// rather than a multiply-add, runs on one thread: 2^20 of them (4 MB of
-/// floats, about 1 ms of one core) outweigh a fork and a barrier even when
-/// the second thread is late. Measured on MobileNetV2@128's training step
-/// (batch 32, 2 threads, docs/benchmarks.md, session 5): its batch norms'
-/// passes at 8x8 to 32x32 and its stride-phase copies ran serially with
-/// 2^22 while the other thread waited; 2^20 and 2^18 both gave 5-10% more
-/// images/s on a loaded machine, 2^20 the lower CPU time. Used by
-/// netrewrite-schedule-cpu and netrewrite-schedule-buffers-cpu alike.
-constexpr int64_t kMinParallelMemoryBound = 1 << 20;
+/// rather than a multiply-add, runs on one thread: 2^18 of them (1 MB of
+/// floats, about 100 us of one core). Session 5 chose 2^20 on a loaded
+/// machine (2^20 and 2^18 both 5-10% faster than 2^22 on MobileNetV2@128's
+/// training step, 2^20 with the lower CPU time), when every parallel loop
+/// had a dynamic schedule. With static schedules (session 8) 2^18 trains
+/// MobileNetV2@128 9% faster than 2^20 (batch 32, 2 threads: 154.6-159.6 ->
+/// 171.8-172.6 img/s), VGG16@64 the same, and evaluation is unchanged
+/// (batch 1 and 32). Used by netrewrite-schedule-cpu and
+/// netrewrite-schedule-buffers-cpu alike.
+constexpr int64_t kMinParallelMemoryBound = 1 << 18;
 
 /// Whether `op` is in a function whose ops all run on the calling thread
 /// (netrewrite::kSerialFunctionAttr: netrewrite-split-batch's per-image
