@@ -55,11 +55,12 @@ struct OMPSchedulePass
       OpBuilder b(parallel);
       parallel.getIfExprMutable().assign(arith::ConstantOp::create(
           b, parallel.getLoc(), b.getBoolAttr(false)));
-      parallel->walk([&](Operation *op) { unmark(op); });
     });
-    getOperation()->walk([&](Operation *op) { unmark(op); });
-    getOperation()->walk([&](omp::WsloopOp loop) {
-      if (!loop.getScheduleKindAttr())
+    // The markers on the loops inside those regions go too.
+    getOperation()->walk([&](Operation *op) {
+      unmark(op);
+      auto loop = dyn_cast<omp::WsloopOp>(op);
+      if (loop && !loop.getScheduleKindAttr())
         loop.setScheduleKindAttr(omp::ClauseScheduleKindAttr::get(
             &getContext(), omp::ClauseScheduleKind::Static));
     });
