@@ -114,23 +114,40 @@ static const std::string kCPUFastPipeline =
 static const std::string kCPUFastSplitPipeline =
     kCPUFastFront.str() + kSplitBatch.str() + kCPUFastBack.str();
 
-llvm::StringRef netrewrite::getCPULoweringPipelineText(unsigned optLevel,
-                                                       bool splitBatch,
-                                                       bool emulateGPUSchedule) {
+/// Where netrewrite-winograd-conv goes when asked for: after the filters
+/// are constants in HWCF layout, before fusion and scheduling see the
+/// convolutions (its 1x1 products are then scheduled like any other).
+static constexpr llvm::StringLiteral kBeforeWinograd =
+    " netrewrite-fold-weight-transposes,";
+static constexpr llvm::StringLiteral kWinograd =
+    " func.func(netrewrite-winograd-conv),";
+
+std::string netrewrite::getCPULoweringPipelineText(unsigned optLevel,
+                                                   bool splitBatch,
+                                                   bool emulateGPUSchedule,
+                                                   bool winograd) {
   if (emulateGPUSchedule)
     return kCPUEmulatedGPUSchedulePipeline;
   if (optLevel == 0)
     return kCPUPipeline;
-  return splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
+  std::string text = splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
+  if (winograd) {
+    size_t at = text.find(kBeforeWinograd);
+    assert(at != std::string::npos && "the pipeline lost its anchor");
+    text.insert(at + kBeforeWinograd.size(), kWinograd.str());
+  }
+  return text;
 }
 
 LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,
                                                    unsigned optLevel,
                                                    bool splitBatch,
-                                                   bool emulateGPUSchedule) {
-  return parsePassPipeline(
-      getCPULoweringPipelineText(optLevel, splitBatch, emulateGPUSchedule),
-      pm);
+                                                   bool emulateGPUSchedule,
+                                                   bool winograd) {
+  return parsePassPipeline(getCPULoweringPipelineText(
+                               optLevel, splitBatch, emulateGPUSchedule,
+                               winograd),
+                           pm);
 }
 
 namespace {
@@ -144,6 +161,12 @@ struct CPULoweringOptions : public PassPipelineOptions<CPULoweringOptions> {
       *this, "split-batch",
       llvm::cl::desc("With opt-level >= 1: run @forward's per-image trunk one "
                      "image at a time, in parallel over the images"),
+      llvm::cl::init(false)};
+  Option<bool> winograd{
+      *this, "winograd",
+      llvm::cl::desc("With opt-level >= 1: 3x3 convolutions with constant "
+                     "filters by Winograd F(2x2, 3x3) "
+                     "(netrewrite-winograd-conv)"),
       llvm::cl::init(false)};
   Option<bool> emulateGPUSchedule{
       *this, "emulate-gpu-schedule",
@@ -162,7 +185,8 @@ void netrewrite::registerPipelines() {
       [](OpPassManager &pm, const CPULoweringOptions &options) {
         if (failed(buildCPULoweringPipeline(pm, options.optLevel,
                                             options.splitBatch,
-                                            options.emulateGPUSchedule)))
+                                            options.emulateGPUSchedule,
+                                            options.winograd)))
           llvm::report_fatal_error("the built-in CPU pipeline does not parse");
       });
   PassPipelineRegistration<CUDAPipelineOptions>(

@@ -127,6 +127,15 @@ static cl::opt<bool> splitBatch(
              "(netrewrite-split-batch; batches of 8 and more; default on)"),
     cl::init(true), cl::cat(compileCategory));
 
+static cl::opt<bool> winograd(
+    "winograd",
+    cl::desc("CPU, -O1 and above: compute 3x3 stride-1 convolutions with "
+             "constant filters and at least 128 input and output channels "
+             "by Winograd F(2x2, 3x3), 2.25x fewer multiply-adds "
+             "(netrewrite-winograd-conv; results differ from the direct "
+             "convolution by rounding only; default on)"),
+    cl::init(true), cl::cat(compileCategory));
+
 static cl::opt<bool> emulateGPUSchedule(
     "emulate-gpu-schedule",
     cl::desc("Tests, --target=cpu: convolutions and matmuls with the CUDA "
@@ -375,7 +384,7 @@ int main(int argc, char **argv) {
     if (failed(netrewrite::buildCUDALoweringPipeline(pm, gpuOptions)))
       return fail("internal error: the CUDA pipeline does not parse");
   } else if (failed(netrewrite::buildCPULoweringPipeline(
-                 pm, optLevel, splitBatch, emulateGPUSchedule))) {
+                 pm, optLevel, splitBatch, emulateGPUSchedule, winograd))) {
     return fail("internal error: the CPU pipeline does not parse");
   }
   TimingScope lowerTiming = rootTiming.nest("MLIR lowering");

@@ -20,11 +20,13 @@ namespace netrewrite {
 /// `emulateGPUSchedule` (opt-level 0, for tests) gives convolutions and
 /// matmuls the CUDA target's tiling (netrewrite-schedule-cuda{map-to-gpu=0})
 /// run as loops on the CPU: the GPU kernels' arithmetic, checkable without
-/// a GPU.
+/// a GPU. `winograd` (opt-level >= 1) computes 3x3 convolutions with
+/// constant filters by Winograd F(2x2, 3x3) (netrewrite-winograd-conv).
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
                                              unsigned optLevel = 0,
                                              bool splitBatch = false,
-                                             bool emulateGPUSchedule = false);
+                                             bool emulateGPUSchedule = false,
+                                             bool winograd = false);
 
 /// The front half both pipelines share: TOSA + nr on tensors to bufferized
 /// linalg whose results are out-parameters, deallocation included (placed
@@ -32,9 +34,10 @@ mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
 llvm::StringRef getTensorToBuffersPipelineText();
 
 /// The textual form of the CPU pipeline, for docs and `--help`.
-llvm::StringRef getCPULoweringPipelineText(unsigned optLevel = 0,
-                                           bool splitBatch = false,
-                                           bool emulateGPUSchedule = false);
+std::string getCPULoweringPipelineText(unsigned optLevel = 0,
+                                       bool splitBatch = false,
+                                       bool emulateGPUSchedule = false,
+                                       bool winograd = false);
 
 /// Options of the CUDA pipeline (`--netrewrite-lower-cuda{chip=sm_80}`).
 struct CUDAPipelineOptions
