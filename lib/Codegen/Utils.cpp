@@ -52,6 +52,20 @@ netrewrite::codegen::floatData(Attribute attr, std::vector<float> &storage) {
   return std::nullopt;
 }
 
+bool netrewrite::codegen::winogradApplies(int64_t kernelH, int64_t kernelW,
+                                          ArrayRef<int64_t> strides,
+                                          ArrayRef<int64_t> dilations,
+                                          int64_t channels, int64_t filters,
+                                          int64_t outH, int64_t outW,
+                                          int64_t minChannels) {
+  auto ones = [](ArrayRef<int64_t> v) {
+    return llvm::all_of(v, [](int64_t x) { return x == 1; });
+  };
+  return kernelH == 3 && kernelW == 3 && ones(strides) && ones(dilations) &&
+         outH % 2 == 0 && outW % 2 == 0 && channels >= minChannels &&
+         filters >= minChannels;
+}
+
 bool netrewrite::codegen::inSerialFunction(Operation *op) {
   auto func = isa<func::FuncOp>(op) ? cast<func::FuncOp>(op)
                                     : op->getParentOfType<func::FuncOp>();

@@ -46,6 +46,20 @@ constexpr int64_t kMinParallelMemoryBound = 1 << 18;
 /// trunk, itself called from a parallel loop over the images).
 bool inSerialFunction(mlir::Operation *op);
 
+/// The fewest input and output channels of a convolution that
+/// netrewrite-winograd-conv rewrites by default (its `min-channels`).
+constexpr int64_t kWinogradMinChannels = 128;
+
+/// Whether netrewrite-winograd-conv rewrites a convolution with a constant
+/// filter of these static sizes: 3x3, unit strides and dilations, an even
+/// output height and width, and at least `minChannels` input and output
+/// channels.
+bool winogradApplies(int64_t kernelH, int64_t kernelW,
+                     llvm::ArrayRef<int64_t> strides,
+                     llvm::ArrayRef<int64_t> dilations, int64_t channels,
+                     int64_t filters, int64_t outH, int64_t outW,
+                     int64_t minChannels = kWinogradMinChannels);
+
 /// The float32 values of a constant (dense elements, or a `dense_resource`
 /// blob read in place); `storage` holds them when they must be unpacked.
 std::optional<llvm::ArrayRef<float>> floatData(mlir::Attribute attr,

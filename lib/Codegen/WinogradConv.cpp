@@ -41,6 +41,7 @@ namespace netrewrite {
 
 using namespace mlir;
 using netrewrite::codegen::floatData;
+using netrewrite::codegen::winogradApplies;
 
 namespace {
 
@@ -104,11 +105,7 @@ struct WinogradConvPass
   }
 
   void rewrite(linalg::Conv2DNhwcHwcfOp op) {
-    if (!op.hasPureTensorSemantics() ||
-        !llvm::all_of(op.getStrides().getValues<int64_t>(),
-                      [](int64_t s) { return s == 1; }) ||
-        !llvm::all_of(op.getDilations().getValues<int64_t>(),
-                      [](int64_t d) { return d == 1; }))
+    if (!op.hasPureTensorSemantics())
       return;
     Value input = op.getDpsInputs()[0], init = op.getDpsInits()[0];
     auto constant = op.getDpsInputs()[1].getDefiningOp<arith::ConstantOp>();
@@ -122,8 +119,10 @@ struct WinogradConvPass
     int64_t n = outType.getDimSize(0), oh = outType.getDimSize(1),
             ow = outType.getDimSize(2), f = outType.getDimSize(3),
             c = inType.getDimSize(3);
-    if (fType.getDimSize(0) != 3 || fType.getDimSize(1) != 3 ||
-        oh % 2 || ow % 2 || c < minChannels || f < minChannels)
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    if (!winogradApplies(fType.getDimSize(0), fType.getDimSize(1), strides,
+                         dilations, c, f, oh, ow, minChannels))
       return;
     std::vector<float> storage;
     std::optional<ArrayRef<float>> g = floatData(constant.getValue(), storage);
@@ -189,12 +188,17 @@ struct WinogradConvPass
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     SmallVector<Value> products;
     for (int m = 0; m < 16; ++m) {
-      auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(
-          ArrayRef<float>(u[m]));
-      Value filter = arith::ConstantOp::create(
-          b, loc, uType,
-          cast<TypedAttr>(DenseF32ResourceElementsAttr::get(
-              uType, "netrewrite_winograd_filter", std::move(blob))));
+      // Blobs stay blobs (large weights are never printed as attribute
+      // lists); dense constants stay dense.
+      TypedAttr value;
+      if (isa<DenseResourceElementsAttr>(constant.getValue()))
+        value = cast<TypedAttr>(DenseF32ResourceElementsAttr::get(
+            uType, "netrewrite_winograd_filter",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(
+                ArrayRef<float>(u[m]))));
+      else
+        value = DenseElementsAttr::get(uType, ArrayRef<float>(u[m]));
+      Value filter = arith::ConstantOp::create(b, loc, uType, value);
       Value acc = linalg::FillOp::create(
                       b, loc, zero,
                       ValueRange{tensor::EmptyOp::create(b, loc, outTile, f32)})

@@ -130,12 +130,15 @@ std::string netrewrite::getCPULoweringPipelineText(unsigned optLevel,
     return kCPUEmulatedGPUSchedulePipeline;
   if (optLevel == 0)
     return kCPUPipeline;
+  if (!winograd)
+    return splitBatch ? kCPUFastFront.str() +
+                            " netrewrite-split-batch{winograd-filter-ratio=0},"
+                            + kCPUFastBack.str()
+                      : kCPUFastPipeline;
   std::string text = splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
-  if (winograd) {
-    size_t at = text.find(kBeforeWinograd);
-    assert(at != std::string::npos && "the pipeline lost its anchor");
-    text.insert(at + kBeforeWinograd.size(), kWinograd.str());
-  }
+  size_t at = text.find(kBeforeWinograd);
+  assert(at != std::string::npos && "the pipeline lost its anchor");
+  text.insert(at + kBeforeWinograd.size(), kWinograd.str());
   return text;
 }
 

@@ -253,6 +253,7 @@ def WinogradConv : Pass<"netrewrite-winograd-conv", "mlir::func::FuncOp"> {
     results differ from the direct convolution by rounding only.
   }];
   let options = [
+    // 128: netrewrite::codegen::kWinogradMinChannels.
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"128",
            "Leave convolutions with fewer input or output channels direct "
            "(their 1x1 products are too small to pay for the transforms)">,
@@ -387,6 +388,10 @@ def SplitBatch : Pass<"netrewrite-split-batch", "mlir::ModuleOp"> {
     Option<"filterRatio", "filter-ratio", "double", "1.0",
            "The trunk ends at the first convolution whose filter has more "
            "than this many times the elements of its output per image">,
+    Option<"winogradFilterRatio", "winograd-filter-ratio", "double", "1.6",
+           "The same, for convolutions netrewrite-winograd-conv will rewrite "
+           "(0: use filter-ratio); batched, their 16 transformed tiles "
+           "outgrow the caches">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
