@@ -108,7 +108,8 @@ netrewrite::runFunction(ModuleOp module, StringRef funcName,
   if (options.target == Target::CPU) {
     built = buildCPULoweringPipeline(pm, options.pipelineOptLevel,
                                      /*splitBatch=*/false,
-                                     options.emulateGPUSchedule);
+                                     options.emulateGPUSchedule,
+                                     options.winograd);
   } else {
 #if NETREWRITE_ENABLE_CUDA
     CUDAPipelineOptions cudaOptions;

@@ -67,6 +67,12 @@ static cl::opt<bool> emulateGPUSchedule(
     cl::desc("Tests, --target=cpu: convolutions and matmuls with the CUDA "
              "target's tiling, run as CPU loops"),
     cl::init(false), cl::Hidden, cl::cat(runCategory));
+static cl::opt<bool> winograd(
+    "codegen-winograd",
+    cl::desc("With --codegen-opt>0 on the CPU: 3x3 convolutions with "
+             "constant filters by Winograd F(2x2, 3x3), as "
+             "netrewrite-compile does by default (netrewrite-winograd-conv)"),
+    cl::init(false), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(2), cl::Prefix,
                                   cl::cat(runCategory));
@@ -161,6 +167,7 @@ int main(int argc, char **argv) {
   options.cudaChip = gpuChip;
   options.pipelineOptLevel = codegenOpt;
   options.emulateGPUSchedule = emulateGPUSchedule;
+  options.winograd = winograd;
   options.threads = threads;
   auto results = netrewrite::runFunction(*module, functionName, inputs, options);
   if (!results)

@@ -34,6 +34,9 @@ struct RunOptions {
   /// Target::CPU, tests: run convolutions and matmuls with the CUDA
   /// target's tiling, as CPU loops (buildCPULoweringPipeline).
   bool emulateGPUSchedule = false;
+  /// Target::CPU, pipelineOptLevel >= 1: 3x3 convolutions with constant
+  /// filters by Winograd F(2x2, 3x3) (netrewrite-winograd-conv).
+  bool winograd = false;
   /// Threads for the parallel loops of the fast pipeline; 0 = all cores.
   unsigned threads = 0;
 };
