@@ -1,4 +1,4 @@
-// RUN: netrewrite-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(netrewrite-winograd-conv{min-channels=1}))" | FileCheck %s
+// RUN: netrewrite-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(netrewrite-winograd-conv{min-channels=1 min-tiles=1}))" | FileCheck %s
 
 // An all-ones 3x3 filter: G g G^T = r r^T with r = G's row sums
 // (1, 3/2, 1/2, 1), so the 16 1x1 filters hold 1, 3/2, 1/2, 1, 3/2, 9/4, ...
@@ -83,6 +83,32 @@ func.func @odd(%x: tensor<1x5x5x1xf32>, %init: tensor<1x3x3x1xf32>) -> tensor<1x
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} tensor<3x3x1x1xf32>
 // CHECK-NOT: netrewrite.winograd
 func.func @parameter(%x: tensor<1x6x6x1xf32>, %w: tensor<3x3x1x1xf32>, %init: tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32> {
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x6x6x1xf32>, tensor<3x3x1x1xf32>) outs(%init : tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32>
+  return %y : tensor<1x4x4x1xf32>
+}
+
+// -----
+
+// With the default min-tiles (256), a convolution with 4 output tiles over
+// the batch stays direct, unless it is in the per-image trunk (a
+// netrewrite.serial function), where the filters stay in cache.
+// CHECK-LABEL: func.func @few_tiles(
+// TILES-LABEL: func.func @few_tiles
+// TILES: linalg.conv_2d_nhwc_hwcf {{.*}} tensor<3x3x1x1xf32>
+// TILES-NOT: netrewrite.winograd
+// TILES-LABEL: func.func private @few_tiles_per_image
+// TILES: netrewrite.winograd
+// TILES-NOT: tensor<3x3x1x1xf32>
+// RUN: netrewrite-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(netrewrite-winograd-conv{min-channels=1}))" | FileCheck %s --check-prefix=TILES
+func.func @few_tiles(%x: tensor<1x6x6x1xf32>, %init: tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<3x3x1x1xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x6x6x1xf32>, tensor<3x3x1x1xf32>) outs(%init : tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32>
+  return %y : tensor<1x4x4x1xf32>
+}
+func.func private @few_tiles_per_image(%x: tensor<1x6x6x1xf32>, %init: tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32> attributes {netrewrite.serial} {
+  %w = arith.constant dense<1.0> : tensor<3x3x1x1xf32>
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%x, %w : tensor<1x6x6x1xf32>, tensor<3x3x1x1xf32>) outs(%init : tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32>
   return %y : tensor<1x4x4x1xf32>
