@@ -62,7 +62,7 @@ bool netrewrite::codegen::winogradApplies(int64_t kernelH, int64_t kernelW,
     return llvm::all_of(v, [](int64_t x) { return x == 1; });
   };
   return kernelH == 3 && kernelW == 3 && ones(strides) && ones(dilations) &&
-         outH % 2 == 0 && outW % 2 == 0 && channels >= minChannels &&
+         outH >= 2 && outW >= 2 && channels >= minChannels &&
          filters >= minChannels;
 }
 

@@ -51,9 +51,9 @@ bool inSerialFunction(mlir::Operation *op);
 constexpr int64_t kWinogradMinChannels = 128;
 
 /// Whether netrewrite-winograd-conv rewrites a convolution with a constant
-/// filter of these static sizes: 3x3, unit strides and dilations, an even
-/// output height and width, and at least `minChannels` input and output
-/// channels.
+/// filter of these static sizes: 3x3, unit strides and dilations, and at
+/// least `minChannels` input and output channels. (An odd output height or
+/// width is computed one larger and cropped.)
 bool winogradApplies(int64_t kernelH, int64_t kernelW,
                      llvm::ArrayRef<int64_t> strides,
                      llvm::ArrayRef<int64_t> dilations, int64_t channels,

@@ -29,6 +29,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -131,7 +132,8 @@ struct WinogradConvPass
     // layers the whole network ran 2% slower at 1 thread, 20% at 2 (the
     // 18 ops per layer, each a parallel region). In the per-image trunk
     // the filters stay in cache across the images.
-    if (n * (oh / 2) * (ow / 2) < minTiles && !inSerialFunction(op))
+    if (n * ((oh + 1) / 2) * ((ow + 1) / 2) < minTiles &&
+        !inSerialFunction(op))
       return;
     std::vector<float> storage;
     std::optional<ArrayRef<float>> g = floatData(constant.getValue(), storage);
@@ -141,6 +143,27 @@ struct WinogradConvPass
     OpBuilder b(op);
     Location loc = op.getLoc();
     Type f32 = b.getF32Type();
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+
+    // An odd output height or width (ResNet18's 7x7 layers) is computed one
+    // larger, from an input padded by one more zero row or column, and
+    // cropped: 16 tiles for 49 outputs instead of 12.25, still 1.7x fewer
+    // multiply-adds than direct.
+    Value croppedInit = init;
+    if (oh % 2 || ow % 2) {
+      auto grow = [&](Value v) -> Value {
+        auto type = cast<RankedTensorType>(v.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[1] += oh % 2;
+        shape[2] += ow % 2;
+        return tensor::createPadHighOp(type.clone(shape), v, zero,
+                                       /*nofold=*/false, loc, b);
+      };
+      input = grow(input);
+      init = grow(init);
+      oh += oh % 2;
+      ow += ow % 2;
+    }
     SmallVector<int64_t> inTile = {n, oh / 2, ow / 2, c};
     SmallVector<int64_t> outTile = {n, oh / 2, ow / 2, f};
     SmallVector<AffineMap> id32(32, b.getMultiDimIdentityMap(4));
@@ -194,7 +217,6 @@ struct WinogradConvPass
 
     // The 16 products, as 1x1 convolutions over the tile grid.
     auto uType = RankedTensorType::get({1, 1, c, f}, f32);
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     SmallVector<Value> products;
     for (int m = 0; m < 16; ++m) {
       // Blobs stay blobs (large weights are never printed as attribute
@@ -259,6 +281,15 @@ struct WinogradConvPass
             b, loc, outputTransform->getResult(a * 2 + bb), result, offsets,
             sizes, strides);
       }
+    if (croppedInit != init) {
+      auto type = cast<RankedTensorType>(croppedInit.getType());
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
+          strides(4, b.getIndexAttr(1)), sizes;
+      for (int64_t s : type.getShape())
+        sizes.push_back(b.getIndexAttr(s));
+      result = tensor::ExtractSliceOp::create(b, loc, type, result, offsets,
+                                              sizes, strides);
+    }
     op->getResult(0).replaceAllUsesWith(result);
     op.erase();
     if (constant->use_empty())

@@ -53,8 +53,8 @@ func.func @input_transform_body(%x: tensor<1x6x6x1xf32>, %init: tensor<1x4x4x1xf
 
 // -----
 
-// Left direct: a strided convolution, an odd output, a filter that is not a
-// constant (training's parameters).
+// Left direct: a strided convolution, a filter that is not a constant
+// (training's parameters).
 // CHECK-LABEL: func.func @strided
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} tensor<3x3x1x1xf32>
 // CHECK-NOT: netrewrite.winograd
@@ -67,9 +67,15 @@ func.func @strided(%x: tensor<1x9x9x1xf32>, %init: tensor<1x4x4x1xf32>) -> tenso
 
 // -----
 
+// An odd output is computed one larger (input and init padded by a zero
+// row and column at the end) and cropped.
 // CHECK-LABEL: func.func @odd
-// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} tensor<3x3x1x1xf32>
-// CHECK-NOT: netrewrite.winograd
+// CHECK-DAG: tensor.pad %arg0 low[0, 0, 0, 0] high[0, 1, 1, 0]
+// CHECK-DAG: tensor.pad %arg1 low[0, 0, 0, 0] high[0, 1, 1, 0]
+// CHECK: netrewrite.winograd
+// CHECK: netrewrite.winograd
+// CHECK: %[[C:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 3, 3, 1] [1, 1, 1, 1] : tensor<1x4x4x1xf32> to tensor<1x3x3x1xf32>
+// CHECK: return %[[C]]
 func.func @odd(%x: tensor<1x5x5x1xf32>, %init: tensor<1x3x3x1xf32>) -> tensor<1x3x3x1xf32> {
   %w = arith.constant dense<1.0> : tensor<3x3x1x1xf32>
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
