@@ -126,14 +126,13 @@ struct WinogradConvPass
     if (!winogradApplies(fType.getDimSize(0), fType.getDimSize(1), strides,
                          dilations, c, f, oh, ow, minChannels))
       return;
-    // At batch 1 the filters come from memory on every call (ResNet18's
-    // 46 MB of weights do not stay in cache between images), and the
-    // transformed ones are 16/9 as large: with ResNet18's 196- and 49-tile
-    // layers the whole network ran 2% slower at 1 thread, 20% at 2 (the
-    // 18 ops per layer, each a parallel region). In the per-image trunk
-    // the filters stay in cache across the images.
-    if (n * ((oh + 1) / 2) * ((ow + 1) / 2) < minTiles &&
-        !inSerialFunction(op))
+    // At batch 1, ResNet18's 28x28x128 and 14x14x256 layers (196 and 49
+    // tiles, 3.2M multiply-adds per product) made the whole network 20%
+    // slower at 2 threads (the 18 ops of a layer are 18 parallel regions,
+    // each a few microseconds of work) and level at 1. In the per-image
+    // trunk every op runs on its thread without a barrier.
+    int64_t tiles = n * ((oh + 1) / 2) * ((ow + 1) / 2);
+    if (tiles * c * f < minProductMACs && !inSerialFunction(op))
       return;
     std::vector<float> storage;
     std::optional<ArrayRef<float>> g = floatData(constant.getValue(), storage);

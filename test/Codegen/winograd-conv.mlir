@@ -1,4 +1,4 @@
-// RUN: netrewrite-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(netrewrite-winograd-conv{min-channels=1 min-tiles=1}))" | FileCheck %s
+// RUN: netrewrite-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(netrewrite-winograd-conv{min-channels=1 min-product-macs=1}))" | FileCheck %s
 
 // An all-ones 3x3 filter: G g G^T = r r^T with r = G's row sums
 // (1, 3/2, 1/2, 1), so the 16 1x1 filters hold 1, 3/2, 1/2, 1, 3/2, 9/4, ...
@@ -96,9 +96,10 @@ func.func @parameter(%x: tensor<1x6x6x1xf32>, %w: tensor<3x3x1x1xf32>, %init: te
 
 // -----
 
-// With the default min-tiles (256), a convolution with 4 output tiles over
-// the batch stays direct, unless it is in the per-image trunk (a
-// netrewrite.serial function), where the filters stay in cache.
+// With the default min-product-macs (2^24), a convolution whose products
+// are 4 tiles x 1 x 1 multiply-adds stays direct, unless it is in the
+// per-image trunk (a netrewrite.serial function), where its ops run without
+// barriers.
 // CHECK-LABEL: func.func @few_tiles(
 // TILES-LABEL: func.func @few_tiles
 // TILES: linalg.conv_2d_nhwc_hwcf {{.*}} tensor<3x3x1x1xf32>

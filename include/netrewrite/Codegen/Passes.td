@@ -257,11 +257,12 @@ def WinogradConv : Pass<"netrewrite-winograd-conv", "mlir::func::FuncOp"> {
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"128",
            "Leave convolutions with fewer input or output channels direct "
            "(their 1x1 products are too small to pay for the transforms)">,
-    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"256",
+    Option<"minProductMACs", "min-product-macs", "int64_t",
+           /*default=*/"16777216",
            "Outside the per-image trunk (netrewrite.serial functions), "
-           "leave convolutions with fewer 2x2 output tiles over the batch "
-           "direct: each transformed filter value (16/9 as many as direct) "
-           "is then used too few times to pay for reading it">,
+           "leave convolutions direct whose 1x1 products (tiles x input "
+           "channels x output channels) have fewer multiply-adds each: "
+           "18 small parallel regions per layer cost more than they save">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
