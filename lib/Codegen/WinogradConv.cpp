@@ -93,6 +93,29 @@ Value tileView(OpBuilder &b, Location loc, Value source, int64_t row,
                                         strides);
 }
 
+/// The per-channel vector `init` broadcasts over [N, H, W, F], when it is
+/// such a broadcast (the bias init tosa-to-linalg gives a convolution) used
+/// only by the convolution: the output transform then adds the bias itself instead
+/// of reading it back from a materialised broadcast.
+Value broadcastChannels(Value init) {
+  auto generic = init.getDefiningOp<linalg::GenericOp>();
+  if (!generic || !init.hasOneUse() || generic.getNumDpsInputs() != 1 ||
+      generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      generic.getNumLoops() != 4)
+    return {};
+  MLIRContext *ctx = init.getContext();
+  AffineMap channel = AffineMap::get(4, 0, getAffineDimExpr(3, ctx));
+  if (generic.getIndexingMapsArray() !=
+      ArrayRef<AffineMap>{channel, AffineMap::getMultiDimIdentityMap(4, ctx)})
+    return {};
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  if (yield.getValues().size() != 1 ||
+      yield.getValues()[0] != generic.getBody()->getArgument(0))
+    return {};
+  return generic.getDpsInputs()[0];
+}
+
 struct WinogradConvPass
     : public netrewrite::impl::WinogradConvBase<WinogradConvPass> {
   using WinogradConvBase::WinogradConvBase;
@@ -149,6 +172,7 @@ struct WinogradConvPass
     // cropped: 16 tiles for 49 outputs instead of 12.25, still 1.7x fewer
     // multiply-adds than direct.
     Value croppedInit = init;
+    Value bias = broadcastChannels(init);
     if (oh % 2 || ow % 2) {
       auto grow = [&](Value v) -> Value {
         auto type = cast<RankedTensorType>(v.getType());
@@ -159,10 +183,16 @@ struct WinogradConvPass
                                        /*nofold=*/false, loc, b);
       };
       input = grow(input);
-      init = grow(init);
+      if (!bias)
+        init = grow(init);
       oh += oh % 2;
       ow += ow % 2;
     }
+    // With a bias, the output is written once, by the output transform,
+    // into a fresh tensor (bias + A^T m A).
+    if (bias)
+      init = tensor::EmptyOp::create(
+          b, loc, SmallVector<int64_t>{n, oh, ow, f}, f32);
     SmallVector<int64_t> inTile = {n, oh / 2, ow / 2, c};
     SmallVector<int64_t> outTile = {n, oh / 2, ow / 2, f};
     SmallVector<AffineMap> id32(32, b.getMultiDimIdentityMap(4));
@@ -241,16 +271,24 @@ struct WinogradConvPass
               ->getResult(0));
     }
 
-    // Output transform: init + A^T m A, written through the four stride-2
-    // views (a, b) of the output.
+    // Output transform: init (or bias) + A^T m A, written through the four
+    // stride-2 views (a, b) of the output.
     SmallVector<Value> outViews;
     for (int a = 0; a < 2; ++a)
       for (int bb = 0; bb < 2; ++bb)
         outViews.push_back(tileView(b, loc, init, a, bb, outTile));
+    SmallVector<Value> outInputs(products);
+    SmallVector<AffineMap> outMaps(16, id32[0]);
+    if (bias) {
+      outInputs.push_back(bias);
+      outMaps.push_back(AffineMap::get(4, 0, b.getAffineDimExpr(3)));
+    }
+    outMaps.append(4, id32[0]);
+    bool hasBias = (bool)bias;
     auto outputTransform = linalg::GenericOp::create(
         b, loc, SmallVector<Type>(4, RankedTensorType::get(outTile, f32)),
-        products, outViews, SmallVector<AffineMap>(20, id32[0]), par,
-        [](OpBuilder &nb, Location nl, ValueRange args) {
+        outInputs, outViews, outMaps, par,
+        [hasBias](OpBuilder &nb, Location nl, ValueRange args) {
           Value t[2][4];
           for (int a = 0; a < 2; ++a)
             for (int j = 0; j < 4; ++j)
@@ -260,7 +298,9 @@ struct WinogradConvPass
           SmallVector<Value> y;
           for (int a = 0; a < 2; ++a)
             for (int bb = 0; bb < 2; ++bb)
-              y.push_back(signedSum(nb, nl, kAT[bb], t[a], args[16 + a * 2 + bb]));
+              y.push_back(signedSum(nb, nl, kAT[bb], t[a],
+                                    hasBias ? args[16]
+                                            : args[16 + a * 2 + bb]));
           linalg::YieldOp::create(nb, nl, y);
         });
     outputTransform->setAttr("netrewrite.winograd", b.getUnitAttr());
@@ -280,7 +320,7 @@ struct WinogradConvPass
             b, loc, outputTransform->getResult(a * 2 + bb), result, offsets,
             sizes, strides);
       }
-    if (croppedInit != init) {
+    if (croppedInit.getType() != init.getType()) {
       auto type = cast<RankedTensorType>(croppedInit.getType());
       SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
           strides(4, b.getIndexAttr(1)), sizes;
@@ -291,6 +331,13 @@ struct WinogradConvPass
     }
     op->getResult(0).replaceAllUsesWith(result);
     op.erase();
+    if (bias) {
+      Operation *broadcast = croppedInit.getDefiningOp();
+      Value empty = cast<linalg::GenericOp>(broadcast).getDpsInits()[0];
+      broadcast->erase();
+      if (empty.use_empty() && empty.getDefiningOp<tensor::EmptyOp>())
+        empty.getDefiningOp()->erase();
+    }
     if (constant->use_empty())
       constant.erase();
   }

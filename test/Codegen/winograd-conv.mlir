@@ -53,6 +53,34 @@ func.func @input_transform_body(%x: tensor<1x6x6x1xf32>, %init: tensor<1x4x4x1xf
 
 // -----
 
+// A bias init (the broadcast tosa-to-linalg gives a convolution) is not
+// materialised: the output transform reads the bias per channel and writes
+// a fresh tensor, once.
+// CHECK-LABEL: func.func @bias
+// CHECK-NOT: linalg.generic {{.*}}ins(%arg1 : tensor<1xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x4x1xf32>
+// CHECK-COUNT-4: tensor.extract_slice %[[E]][0, {{[01]}}, {{[01]}}, 0] [1, 2, 2, 1] [1, 2, 2, 1]
+// CHECK: linalg.generic
+// CHECK-SAME: ins({{.*}}, %arg1 : {{.*}}tensor<1xf32>)
+// CHECK-SAME: netrewrite.winograd
+// CHECK: tensor.insert_slice {{.*}} into %[[E]][0, 0, 0, 0]
+#bcast = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @bias(%x: tensor<1x6x6x1xf32>, %b: tensor<1xf32>) -> tensor<1x4x4x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<3x3x1x1xf32>
+  %e = tensor.empty() : tensor<1x4x4x1xf32>
+  %init = linalg.generic {indexing_maps = [#bcast, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+            ins(%b : tensor<1xf32>) outs(%e : tensor<1x4x4x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x1xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x6x6x1xf32>, tensor<3x3x1x1xf32>) outs(%init : tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32>
+  return %y : tensor<1x4x4x1xf32>
+}
+
+// -----
+
 // Left direct: a strided convolution, a filter that is not a constant
 // (training's parameters).
 // CHECK-LABEL: func.func @strided
