@@ -77,20 +77,135 @@ Value signedSum(OpBuilder &b, Location loc, ArrayRef<int> coeffs,
   return acc;
 }
 
-/// A stride-2 view [N, TH, TW, C] of `source` starting at (row, col).
+/// Offsets, sizes and strides of the stride-2 tile grid [N, TH, TW, C] of
+/// an NHWC tensor that starts at pixel (row, col).
+struct TileGrid {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  TileGrid(OpBuilder &b, int64_t row, int64_t col, ArrayRef<int64_t> shape)
+      : offsets({b.getIndexAttr(0), b.getIndexAttr(row), b.getIndexAttr(col),
+                 b.getIndexAttr(0)}),
+        strides({b.getIndexAttr(1), b.getIndexAttr(2), b.getIndexAttr(2),
+                 b.getIndexAttr(1)}) {
+    for (int64_t s : shape)
+      sizes.push_back(b.getIndexAttr(s));
+  }
+};
+
+/// The stride-2 view `shape` of `source` starting at (row, col).
 Value tileView(OpBuilder &b, Location loc, Value source, int64_t row,
                int64_t col, ArrayRef<int64_t> shape) {
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(row),
-                                       b.getIndexAttr(col), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes, strides = {
-                                       b.getIndexAttr(1), b.getIndexAttr(2),
-                                       b.getIndexAttr(2), b.getIndexAttr(1)};
-  for (int64_t s : shape)
-    sizes.push_back(b.getIndexAttr(s));
+  TileGrid grid(b, row, col, shape);
   auto type = RankedTensorType::get(
       shape, cast<RankedTensorType>(source.getType()).getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, type, source, offsets, sizes,
-                                        strides);
+  return tensor::ExtractSliceOp::create(b, loc, type, source, grid.offsets,
+                                        grid.sizes, grid.strides);
+}
+
+/// G g G^T for every (input, output) channel pair of an HWCF 3x3 filter,
+/// in double precision: 16 [C][F] matrices, one per 4x4 tile position.
+SmallVector<std::vector<float>> transformFilter(ArrayRef<float> g, int64_t c,
+                                                int64_t f) {
+  SmallVector<std::vector<float>> u(16, std::vector<float>(c * f));
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t fi = 0; fi < f; ++fi) {
+      double w[3][3], t[4][3];
+      for (int k = 0; k < 3; ++k)
+        for (int l = 0; l < 3; ++l)
+          w[k][l] = g[((k * 3 + l) * c + ci) * f + fi];
+      for (int a = 0; a < 4; ++a)
+        for (int l = 0; l < 3; ++l)
+          t[a][l] =
+              kG[a][0] * w[0][l] + kG[a][1] * w[1][l] + kG[a][2] * w[2][l];
+      for (int a = 0; a < 4; ++a)
+        for (int bb = 0; bb < 4; ++bb)
+          u[a * 4 + bb][ci * f + fi] = (float)(kG[bb][0] * t[a][0] +
+                                               kG[bb][1] * t[a][1] +
+                                               kG[bb][2] * t[a][2]);
+    }
+  return u;
+}
+
+/// V = B^T d B at every tile: one element-wise generic over the tile grid
+/// `inTile` whose 16 inputs are the stride-2 views (i, j) of the padded
+/// `input` and whose 16 results are the transformed tiles' positions.
+linalg::GenericOp buildInputTransform(OpBuilder &b, Location loc, Value input,
+                                      ArrayRef<int64_t> inTile) {
+  Type f32 = b.getF32Type();
+  SmallVector<Value> views, empties;
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) {
+      views.push_back(tileView(b, loc, input, i, j, inTile));
+      empties.push_back(tensor::EmptyOp::create(b, loc, inTile, f32));
+    }
+  auto transform = linalg::GenericOp::create(
+      b, loc, SmallVector<Type>(16, RankedTensorType::get(inTile, f32)), views,
+      empties, SmallVector<AffineMap>(32, b.getMultiDimIdentityMap(4)),
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        // Rows first: t[a][j] = sum_i BT[a][i] d[i][j].
+        Value t[4][4];
+        for (int a = 0; a < 4; ++a)
+          for (int j = 0; j < 4; ++j)
+            t[a][j] = signedSum(nb, nl, kBT[a],
+                                {args[j], args[4 + j], args[8 + j],
+                                 args[12 + j]});
+        SmallVector<Value> v;
+        for (int a = 0; a < 4; ++a)
+          for (int bb = 0; bb < 4; ++bb)
+            v.push_back(signedSum(nb, nl, kBT[bb], t[a]));
+        linalg::YieldOp::create(nb, nl, v);
+      });
+  transform->setAttr("netrewrite.winograd", b.getUnitAttr());
+  return transform;
+}
+
+/// Y = A^T m A (+ `bias` per channel when given, else + `output`'s value)
+/// at every tile, written through the four stride-2 views (a, b) of
+/// `output` and inserted back into it; the result is the whole output.
+Value buildOutputTransform(OpBuilder &b, Location loc, ValueRange products,
+                           Value bias, Value output,
+                           ArrayRef<int64_t> outTile) {
+  Type f32 = b.getF32Type();
+  AffineMap id = b.getMultiDimIdentityMap(4);
+  SmallVector<Value> views, inputs(products);
+  for (int a = 0; a < 2; ++a)
+    for (int bb = 0; bb < 2; ++bb)
+      views.push_back(tileView(b, loc, output, a, bb, outTile));
+  SmallVector<AffineMap> maps(16, id);
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(4, 0, b.getAffineDimExpr(3)));
+  }
+  maps.append(4, id);
+  bool hasBias = (bool)bias;
+  auto transform = linalg::GenericOp::create(
+      b, loc, SmallVector<Type>(4, RankedTensorType::get(outTile, f32)),
+      inputs, views, maps,
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [hasBias](OpBuilder &nb, Location nl, ValueRange args) {
+        Value t[2][4];
+        for (int a = 0; a < 2; ++a)
+          for (int j = 0; j < 4; ++j)
+            t[a][j] = signedSum(nb, nl, kAT[a],
+                                {args[j], args[4 + j], args[8 + j],
+                                 args[12 + j]});
+        SmallVector<Value> y;
+        for (int a = 0; a < 2; ++a)
+          for (int bb = 0; bb < 2; ++bb)
+            y.push_back(signedSum(nb, nl, kAT[bb], t[a],
+                                  hasBias ? args[16] : args[16 + a * 2 + bb]));
+        linalg::YieldOp::create(nb, nl, y);
+      });
+  transform->setAttr("netrewrite.winograd", b.getUnitAttr());
+  Value result = output;
+  for (int a = 0; a < 2; ++a)
+    for (int bb = 0; bb < 2; ++bb) {
+      TileGrid grid(b, a, bb, outTile);
+      result = tensor::InsertSliceOp::create(
+          b, loc, transform->getResult(a * 2 + bb), result, grid.offsets,
+          grid.sizes, grid.strides);
+    }
+  return result;
 }
 
 /// The per-channel vector `init` broadcasts over [N, H, W, F], when it is
@@ -146,6 +261,7 @@ struct WinogradConvPass
             c = inType.getDimSize(3);
     SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
     SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    bool perImage = inSerialFunction(op);
     if (!winogradApplies(fType.getDimSize(0), fType.getDimSize(1), strides,
                          dilations, c, f, oh, ow, minChannels))
       return;
@@ -155,7 +271,7 @@ struct WinogradConvPass
     // each a few microseconds of work) and level at 1. In the per-image
     // trunk every op runs on its thread without a barrier.
     int64_t tiles = n * ((oh + 1) / 2) * ((ow + 1) / 2);
-    if (tiles * c * f < minProductMACs && !inSerialFunction(op))
+    if (tiles * c * f < minProductMACs && !perImage)
       return;
     std::vector<float> storage;
     std::optional<ArrayRef<float>> g = floatData(constant.getValue(), storage);
@@ -171,7 +287,7 @@ struct WinogradConvPass
     // larger, from an input padded by one more zero row or column, and
     // cropped: 16 tiles for 49 outputs instead of 12.25, still 1.7x fewer
     // multiply-adds than direct.
-    Value croppedInit = init;
+    Value originalInit = init;
     Value bias = broadcastChannels(init);
     if (oh % 2 || ow % 2) {
       auto grow = [&](Value v) -> Value {
@@ -195,61 +311,16 @@ struct WinogradConvPass
           b, loc, SmallVector<int64_t>{n, oh, ow, f}, f32);
     SmallVector<int64_t> inTile = {n, oh / 2, ow / 2, c};
     SmallVector<int64_t> outTile = {n, oh / 2, ow / 2, f};
-    SmallVector<AffineMap> id32(32, b.getMultiDimIdentityMap(4));
-    SmallVector<utils::IteratorType> par(4, utils::IteratorType::parallel);
+    linalg::GenericOp inputTransform =
+        buildInputTransform(b, loc, input, inTile);
 
-    // Input transform: V = B^T d B at each tile, d read through the 16
-    // stride-2 views (i, j) of the padded input.
-    SmallVector<Value> views, empties;
-    for (int i = 0; i < 4; ++i)
-      for (int j = 0; j < 4; ++j) {
-        views.push_back(tileView(b, loc, input, i, j, inTile));
-        empties.push_back(tensor::EmptyOp::create(b, loc, inTile, f32));
-      }
-    auto inputTransform = linalg::GenericOp::create(
-        b, loc, SmallVector<Type>(16, RankedTensorType::get(inTile, f32)),
-        views, empties, id32, par,
-        [](OpBuilder &nb, Location nl, ValueRange args) {
-          // Rows first: t[a][j] = sum_i BT[a][i] d[i][j].
-          Value t[4][4];
-          for (int a = 0; a < 4; ++a)
-            for (int j = 0; j < 4; ++j)
-              t[a][j] = signedSum(nb, nl, kBT[a],
-                                  {args[j], args[4 + j], args[8 + j],
-                                   args[12 + j]});
-          SmallVector<Value> v;
-          for (int a = 0; a < 4; ++a)
-            for (int bb = 0; bb < 4; ++bb)
-              v.push_back(signedSum(nb, nl, kBT[bb], t[a]));
-          linalg::YieldOp::create(nb, nl, v);
-        });
-    inputTransform->setAttr("netrewrite.winograd", b.getUnitAttr());
-
-    // Filter transform, at compile time: U = G g G^T per (input, output)
-    // channel pair, as 16 1x1 HWCF filters.
-    SmallVector<std::vector<float>> u(16, std::vector<float>(c * f));
-    for (int64_t ci = 0; ci < c; ++ci)
-      for (int64_t fi = 0; fi < f; ++fi) {
-        double w[3][3], t[4][3];
-        for (int k = 0; k < 3; ++k)
-          for (int l = 0; l < 3; ++l)
-            w[k][l] = (*g)[((k * 3 + l) * c + ci) * f + fi];
-        for (int a = 0; a < 4; ++a)
-          for (int l = 0; l < 3; ++l)
-            t[a][l] = kG[a][0] * w[0][l] + kG[a][1] * w[1][l] +
-                      kG[a][2] * w[2][l];
-        for (int a = 0; a < 4; ++a)
-          for (int bb = 0; bb < 4; ++bb)
-            u[a * 4 + bb][ci * f + fi] = (float)(
-                kG[bb][0] * t[a][0] + kG[bb][1] * t[a][1] + kG[bb][2] * t[a][2]);
-      }
-
-    // The 16 products, as 1x1 convolutions over the tile grid.
+    // The 16 products, as 1x1 convolutions over the tile grid with the
+    // transformed filters (blobs stay blobs, so large weights are never
+    // printed as attribute lists; dense constants stay dense).
+    SmallVector<std::vector<float>> u = transformFilter(*g, c, f);
     auto uType = RankedTensorType::get({1, 1, c, f}, f32);
     SmallVector<Value> products;
     for (int m = 0; m < 16; ++m) {
-      // Blobs stay blobs (large weights are never printed as attribute
-      // lists); dense constants stay dense.
       TypedAttr value;
       if (isa<DenseResourceElementsAttr>(constant.getValue()))
         value = cast<TypedAttr>(DenseF32ResourceElementsAttr::get(
@@ -270,69 +341,22 @@ struct WinogradConvPass
               Attribute(op.getStrides()), Attribute(op.getDilations()))
               ->getResult(0));
     }
-
-    // Output transform: init (or bias) + A^T m A, written through the four
-    // stride-2 views (a, b) of the output.
-    SmallVector<Value> outViews;
-    for (int a = 0; a < 2; ++a)
-      for (int bb = 0; bb < 2; ++bb)
-        outViews.push_back(tileView(b, loc, init, a, bb, outTile));
-    SmallVector<Value> outInputs(products);
-    SmallVector<AffineMap> outMaps(16, id32[0]);
-    if (bias) {
-      outInputs.push_back(bias);
-      outMaps.push_back(AffineMap::get(4, 0, b.getAffineDimExpr(3)));
-    }
-    outMaps.append(4, id32[0]);
-    bool hasBias = (bool)bias;
-    auto outputTransform = linalg::GenericOp::create(
-        b, loc, SmallVector<Type>(4, RankedTensorType::get(outTile, f32)),
-        outInputs, outViews, outMaps, par,
-        [hasBias](OpBuilder &nb, Location nl, ValueRange args) {
-          Value t[2][4];
-          for (int a = 0; a < 2; ++a)
-            for (int j = 0; j < 4; ++j)
-              t[a][j] = signedSum(nb, nl, kAT[a],
-                                  {args[j], args[4 + j], args[8 + j],
-                                   args[12 + j]});
-          SmallVector<Value> y;
-          for (int a = 0; a < 2; ++a)
-            for (int bb = 0; bb < 2; ++bb)
-              y.push_back(signedSum(nb, nl, kAT[bb], t[a],
-                                    hasBias ? args[16]
-                                            : args[16 + a * 2 + bb]));
-          linalg::YieldOp::create(nb, nl, y);
-        });
-    outputTransform->setAttr("netrewrite.winograd", b.getUnitAttr());
-
-    Value result = init;
-    for (int a = 0; a < 2; ++a)
-      for (int bb = 0; bb < 2; ++bb) {
-        SmallVector<OpFoldResult> offsets = {
-            b.getIndexAttr(0), b.getIndexAttr(a), b.getIndexAttr(bb),
-            b.getIndexAttr(0)};
-        SmallVector<OpFoldResult> sizes, strides = {
-                                             b.getIndexAttr(1), b.getIndexAttr(2),
-                                             b.getIndexAttr(2), b.getIndexAttr(1)};
-        for (int64_t s : outTile)
-          sizes.push_back(b.getIndexAttr(s));
-        result = tensor::InsertSliceOp::create(
-            b, loc, outputTransform->getResult(a * 2 + bb), result, offsets,
-            sizes, strides);
-      }
-    if (croppedInit.getType() != init.getType()) {
-      auto type = cast<RankedTensorType>(croppedInit.getType());
-      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
-          strides(4, b.getIndexAttr(1)), sizes;
+    Value result =
+        buildOutputTransform(b, loc, products, bias, init, outTile);
+    // Crop what an odd size added.
+    if (originalInit.getType() != init.getType()) {
+      auto type = cast<RankedTensorType>(originalInit.getType());
+      SmallVector<OpFoldResult> zeros(4, b.getIndexAttr(0)),
+          ones(4, b.getIndexAttr(1)), sizes;
       for (int64_t s : type.getShape())
         sizes.push_back(b.getIndexAttr(s));
-      result = tensor::ExtractSliceOp::create(b, loc, type, result, offsets,
-                                              sizes, strides);
+      result = tensor::ExtractSliceOp::create(b, loc, type, result, zeros,
+                                              sizes, ones);
     }
     op->getResult(0).replaceAllUsesWith(result);
     op.erase();
     if (bias) {
-      Operation *broadcast = croppedInit.getDefiningOp();
+      Operation *broadcast = originalInit.getDefiningOp();
       Value empty = cast<linalg::GenericOp>(broadcast).getDpsInits()[0];
       broadcast->erase();
       if (empty.use_empty() && empty.getDefiningOp<tensor::EmptyOp>())
