@@ -95,6 +95,9 @@ def matmul(name, M, Kd, N):
                        helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])))
 
 conv("conv3x3", 32, 64, 64, 3)
+# ResNet18's layer3 shape: at batch 32 netrewrite computes it by Winograd
+# F(2x2, 3x3) (netrewrite-winograd-conv), at batch 1 directly.
+conv("conv3x3_deep", 14, 256, 256, 3)
 conv("conv1x1", 32, 128, 128, 1)
 conv("depthwise3x3", 32, 128, 128, 3, depthwise=True)
 matmul("matmul", B, 1024, 1024)

@@ -36,8 +36,8 @@ p.add_argument("--batches", default="1,32")
 p.add_argument("--seconds", type=float, default=3)
 p.add_argument("--rounds", type=int, default=3)
 p.add_argument("--out", default=None)
-p.add_argument("--models", default="conv3x3,conv1x1,depthwise3x3,matmul,small_cnn",
-               help="kernels (conv3x3,conv1x1,depthwise3x3,matmul,small_cnn) and/or "
+p.add_argument("--models", default="conv3x3,conv3x3_deep,conv1x1,depthwise3x3,matmul,small_cnn",
+               help="kernels (conv3x3,conv3x3_deep,conv1x1,depthwise3x3,matmul,small_cnn) and/or "
                     "real models (" + ",".join(REAL) + ")")
 a = p.parse_args()
 out = a.out or tempfile.mkdtemp(prefix="netrewrite-bench-")
