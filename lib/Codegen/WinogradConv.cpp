@@ -77,6 +77,25 @@ Value signedSum(OpBuilder &b, Location loc, ArrayRef<int> coeffs,
   return acc;
 }
 
+/// M x M^T for a 4x4 tile x (row-major in `x`) and the R x 4 matrix `m`
+/// with entries in {0, 1, -1}: rows first, t = m x, then columns; entry
+/// (r, s) starts from `start(r, s)` when that is given. Additions and
+/// subtractions only; the R * R results row-major.
+template <size_t R>
+SmallVector<Value> sandwich(OpBuilder &b, Location loc, const int (&m)[R][4],
+                            ValueRange x,
+                            function_ref<Value(int, int)> start = nullptr) {
+  Value t[R][4];
+  for (size_t r = 0; r < R; ++r)
+    for (int j = 0; j < 4; ++j)
+      t[r][j] = signedSum(b, loc, m[r], {x[j], x[4 + j], x[8 + j], x[12 + j]});
+  SmallVector<Value> y;
+  for (size_t r = 0; r < R; ++r)
+    for (size_t c = 0; c < R; ++c)
+      y.push_back(signedSum(b, loc, m[c], t[r], start ? start(r, c) : Value()));
+  return y;
+}
+
 /// Offsets, sizes and strides of the stride-2 tile grid [N, TH, TW, C] of
 /// an NHWC tensor that starts at pixel (row, col).
 struct TileGrid {
@@ -142,18 +161,8 @@ linalg::GenericOp buildInputTransform(OpBuilder &b, Location loc, Value input,
       empties, SmallVector<AffineMap>(32, b.getMultiDimIdentityMap(4)),
       SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
       [](OpBuilder &nb, Location nl, ValueRange args) {
-        // Rows first: t[a][j] = sum_i BT[a][i] d[i][j].
-        Value t[4][4];
-        for (int a = 0; a < 4; ++a)
-          for (int j = 0; j < 4; ++j)
-            t[a][j] = signedSum(nb, nl, kBT[a],
-                                {args[j], args[4 + j], args[8 + j],
-                                 args[12 + j]});
-        SmallVector<Value> v;
-        for (int a = 0; a < 4; ++a)
-          for (int bb = 0; bb < 4; ++bb)
-            v.push_back(signedSum(nb, nl, kBT[bb], t[a]));
-        linalg::YieldOp::create(nb, nl, v);
+        linalg::YieldOp::create(nb, nl,
+                                sandwich(nb, nl, kBT, args.take_front(16)));
       });
   transform->setAttr("netrewrite.winograd", b.getUnitAttr());
   return transform;
@@ -183,18 +192,12 @@ Value buildOutputTransform(OpBuilder &b, Location loc, ValueRange products,
       inputs, views, maps,
       SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
       [hasBias](OpBuilder &nb, Location nl, ValueRange args) {
-        Value t[2][4];
-        for (int a = 0; a < 2; ++a)
-          for (int j = 0; j < 4; ++j)
-            t[a][j] = signedSum(nb, nl, kAT[a],
-                                {args[j], args[4 + j], args[8 + j],
-                                 args[12 + j]});
-        SmallVector<Value> y;
-        for (int a = 0; a < 2; ++a)
-          for (int bb = 0; bb < 2; ++bb)
-            y.push_back(signedSum(nb, nl, kAT[bb], t[a],
-                                  hasBias ? args[16] : args[16 + a * 2 + bb]));
-        linalg::YieldOp::create(nb, nl, y);
+        // Onto the bias, or onto the output's value at (a, b).
+        auto start = [&](int a, int bb) {
+          return hasBias ? args[16] : args[16 + a * 2 + bb];
+        };
+        linalg::YieldOp::create(
+            nb, nl, sandwich(nb, nl, kAT, args.take_front(16), start));
       });
   transform->setAttr("netrewrite.winograd", b.getUnitAttr());
   Value result = output;
