@@ -78,6 +78,10 @@ static constexpr llvm::StringLiteral kCPUFastFront =
     " func.func(convert-nr-to-tosa, tosa-optional-decompositions),";
 /// Between the two halves, on TOSA, the batch split when it is asked for.
 static constexpr llvm::StringLiteral kSplitBatch = " netrewrite-split-batch,";
+/// ... without netrewrite-winograd-conv: no layer gets the Winograd trunk
+/// rule (winograd-filter-ratio).
+static constexpr llvm::StringLiteral kSplitBatchNoWinograd =
+    " netrewrite-split-batch{winograd-filter-ratio=0},";
 static constexpr llvm::StringLiteral kCPUFastBack =
     " func.func(tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
     " tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
@@ -131,9 +135,8 @@ std::string netrewrite::getCPULoweringPipelineText(unsigned optLevel,
   if (optLevel == 0)
     return kCPUPipeline;
   if (!winograd)
-    return splitBatch ? kCPUFastFront.str() +
-                            " netrewrite-split-batch{winograd-filter-ratio=0},"
-                            + kCPUFastBack.str()
+    return splitBatch ? kCPUFastFront.str() + kSplitBatchNoWinograd.str() +
+                            kCPUFastBack.str()
                       : kCPUFastPipeline;
   std::string text = splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
   size_t at = text.find(kBeforeWinograd);

@@ -1,5 +1,10 @@
 // RUN: netrewrite-opt %s --netrewrite-split-batch=min-batch=2 | FileCheck %s
 // RUN: netrewrite-opt %s --netrewrite-split-batch="min-batch=2 winograd-filter-ratio=0" | FileCheck %s --check-prefix=PLAIN
+// The whole scheduled pipeline, split, with and without Winograd (the
+// latter runs the split with winograd-filter-ratio=0): both lower to LLVM.
+// RUN: netrewrite-opt %s --netrewrite-lower-cpu="opt-level=3 split-batch=1 winograd=1" | FileCheck %s --check-prefix=LLVM
+// RUN: netrewrite-opt %s --netrewrite-lower-cpu="opt-level=3 split-batch=1" | FileCheck %s --check-prefix=LLVM
+// LLVM: llvm.func @forward(
 
 // A 3x3 128->128 convolution at 28x28 (ResNet18's layer2): its filter has
 // 147,456 values, 1.47 times its output per image (100,352). Over the batch
