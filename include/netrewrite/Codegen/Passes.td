@@ -231,11 +231,12 @@ def WinogradConv : Pass<"netrewrite-winograd-conv", "mlir::func::FuncOp"> {
   let summary = "Compute 3x3 stride-1 convolutions with constant filters by Winograd F(2x2, 3x3)";
   let description = [{
     Rewrites a `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, unit
-    strides and dilations, an even output height and width and at least
-    `min-channels` input and output channels into Winograd's minimal
-    filtering algorithm F(2x2, 3x3) (Lavin & Gray, 2016): each 2x2 output
-    tile comes from a 4x4 input tile, and the 36 multiply-adds per output
-    pixel and channel pair become 16 per 4 pixels (2.25x fewer).
+    strides and dilations and at least `min-channels` input and output
+    channels (outside the per-image trunk also products of at least
+    `min-product-macs` multiply-adds) into Winograd's minimal filtering
+    algorithm F(2x2, 3x3) (Lavin & Gray, 2016): each 2x2 output tile comes
+    from a 4x4 input tile, and the 36 multiply-adds per output pixel and
+    channel pair become 16 per 4 pixels (2.25x fewer).
 
     - The filter transform G g G^T runs here, at compile time, into 16
       constants (one 1x1 HWCF filter per position of the 4x4 tile).
@@ -245,8 +246,11 @@ def WinogradConv : Pass<"netrewrite-winograd-conv", "mlir::func::FuncOp"> {
     - The products are 16 1x1 convolutions, which the scheduler runs as
       register-tiled matrix products like any pointwise layer.
     - The output transform A^T m A is one element-wise `linalg.generic`
-      that adds the 2x2 tile onto the convolution's init (its bias) through
-      four stride-2 views of the output, so no copy is needed.
+      that writes the 2x2 tiles through four stride-2 views of the output,
+      adding them to the bias (when the init is a bias broadcast, which is
+      then never materialised) or to the init.
+    - An odd output height or width is computed one larger, from an input
+      padded by a zero row or column, and cropped.
 
     The transforms use only the coefficients 0, +-1 and +-1/2 (the halves
     only in the filter transform, computed in double precision), so the
