@@ -33,7 +33,6 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Matchers.h"
 
 namespace netrewrite {
 #define GEN_PASS_DEF_WINOGRADCONV
@@ -213,8 +212,8 @@ Value buildOutputTransform(OpBuilder &b, Location loc, ValueRange products,
 
 /// The per-channel vector `init` broadcasts over [N, H, W, F], when it is
 /// such a broadcast (the bias init tosa-to-linalg gives a convolution) used
-/// only by the convolution: the output transform then adds the bias itself instead
-/// of reading it back from a materialised broadcast.
+/// only by the convolution: the output transform then adds the bias itself
+/// instead of reading it back from a materialised broadcast.
 Value broadcastChannels(Value init) {
   auto generic = init.getDefiningOp<linalg::GenericOp>();
   if (!generic || !init.hasOneUse() || generic.getNumDpsInputs() != 1 ||
@@ -264,7 +263,6 @@ struct WinogradConvPass
             c = inType.getDimSize(3);
     SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
     SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
-    bool perImage = inSerialFunction(op);
     if (!winogradApplies(fType.getDimSize(0), fType.getDimSize(1), strides,
                          dilations, c, f, oh, ow, minChannels))
       return;
@@ -274,7 +272,7 @@ struct WinogradConvPass
     // each a few microseconds of work) and level at 1. In the per-image
     // trunk every op runs on its thread without a barrier.
     int64_t tiles = n * ((oh + 1) / 2) * ((ow + 1) / 2);
-    if (tiles * c * f < minProductMACs && !perImage)
+    if (tiles * c * f < minProductMACs && !inSerialFunction(op))
       return;
     std::vector<float> storage;
     std::optional<ArrayRef<float>> g = floatData(constant.getValue(), storage);

@@ -82,11 +82,19 @@ static constexpr llvm::StringLiteral kSplitBatch = " netrewrite-split-batch,";
 /// rule (winograd-filter-ratio).
 static constexpr llvm::StringLiteral kSplitBatchNoWinograd =
     " netrewrite-split-batch{winograd-filter-ratio=0},";
-static constexpr llvm::StringLiteral kCPUFastBack =
+/// TOSA -> linalg, filters as HWCF constants.
+static constexpr llvm::StringLiteral kCPUFastToLinalg =
     " func.func(tosa-to-linalg-named{prefer-conv2d-kernel-layout-hwcf=true},"
     " tosa-to-linalg, tosa-to-arith, tosa-to-tensor,"
     " netrewrite-approximate-erf, canonicalize),"
-    " netrewrite-fold-weight-transposes,"
+    " netrewrite-fold-weight-transposes,";
+/// Then, when asked for, netrewrite-winograd-conv: after the filters are
+/// constants in HWCF layout, before fusion and scheduling see the
+/// convolutions (its 1x1 products are then scheduled like any other).
+static constexpr llvm::StringLiteral kWinograd =
+    " func.func(netrewrite-winograd-conv),";
+/// Fusion, schedules, buffers, loops, LLVM.
+static constexpr llvm::StringLiteral kCPUFastSchedule =
     " func.func(netrewrite-depthwise-to-hwc, netrewrite-fuse-elementwise,"
     " netrewrite-fold-unit-dims-keep-batch,"
     " netrewrite-collapse-contractions), canonicalize, cse,"
@@ -113,18 +121,6 @@ static constexpr llvm::StringLiteral kCPUFastBack =
     " func.func(llvm-request-c-wrappers), convert-to-llvm,"
     " reconcile-unrealized-casts";
 
-static const std::string kCPUFastPipeline =
-    kCPUFastFront.str() + kCPUFastBack.str();
-static const std::string kCPUFastSplitPipeline =
-    kCPUFastFront.str() + kSplitBatch.str() + kCPUFastBack.str();
-
-/// Where netrewrite-winograd-conv goes when asked for: after the filters
-/// are constants in HWCF layout, before fusion and scheduling see the
-/// convolutions (its 1x1 products are then scheduled like any other).
-static constexpr llvm::StringLiteral kBeforeWinograd =
-    " netrewrite-fold-weight-transposes,";
-static constexpr llvm::StringLiteral kWinograd =
-    " func.func(netrewrite-winograd-conv),";
 
 std::string netrewrite::getCPULoweringPipelineText(unsigned optLevel,
                                                    bool splitBatch,
@@ -134,15 +130,13 @@ std::string netrewrite::getCPULoweringPipelineText(unsigned optLevel,
     return kCPUEmulatedGPUSchedulePipeline;
   if (optLevel == 0)
     return kCPUPipeline;
-  if (!winograd)
-    return splitBatch ? kCPUFastFront.str() + kSplitBatchNoWinograd.str() +
-                            kCPUFastBack.str()
-                      : kCPUFastPipeline;
-  std::string text = splitBatch ? kCPUFastSplitPipeline : kCPUFastPipeline;
-  size_t at = text.find(kBeforeWinograd);
-  assert(at != std::string::npos && "the pipeline lost its anchor");
-  text.insert(at + kBeforeWinograd.size(), kWinograd.str());
-  return text;
+  std::string text = kCPUFastFront.str();
+  if (splitBatch)
+    text += winograd ? kSplitBatch : kSplitBatchNoWinograd;
+  text += kCPUFastToLinalg;
+  if (winograd)
+    text += kWinograd;
+  return text + kCPUFastSchedule.str();
 }
 
 LogicalResult netrewrite::buildCPULoweringPipeline(OpPassManager &pm,
