@@ -203,7 +203,7 @@ struct SplitBatchPass
       // A layer netrewrite-winograd-conv will rewrite stays in the trunk
       // with a larger filter: batched, its 16 transformed input and product
       // tiles outgrow the caches (a 28x28x128 layer ran 4% slower by
-      // Winograd than direct over a batch of 32, 1.9x faster per image).
+      // Winograd than direct over a batch of 32, 1.5x faster per image).
       cut |= filterOutgrowsImage(op, batch, filterRatio, winogradFilterRatio);
       if (!cut && !usesBatched && isPerImage(&op, batch, carries)) {
         trunk.push_back(&op);
